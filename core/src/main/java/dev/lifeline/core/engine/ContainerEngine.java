@@ -1,0 +1,36 @@
+package dev.lifeline.core.engine;
+
+import dev.lifeline.core.model.ContainerInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Port to the container engine (Docker or Podman through the Docker Engine API).
+ * Every method throws {@link EngineException} when the engine cannot be reached or refuses.
+ */
+public interface ContainerEngine extends AutoCloseable {
+
+    /** Human description of the engine and the endpoint, for logs and {@code doctor}. */
+    String describe();
+
+    /** Fails with {@link EngineException} when the engine is not reachable. */
+    void ping();
+
+    /** All containers, running or not, inspected (health, timestamps, exit code, restart policy). */
+    List<ContainerInfo> listContainers();
+
+    Optional<ContainerInfo> inspect(String idOrName);
+
+    /** Starts a container; starting a running container is a no-op. */
+    void start(String id);
+
+    /** Stops a container cleanly (SIGTERM, then SIGKILL after the timeout); stopping a stopped one is a no-op. */
+    void stop(String id, Duration timeout);
+
+    /** Streams container events until the subscription is closed; errors (engine gone) end the stream. */
+    EventSubscription subscribe(EngineEventListener listener);
+
+    @Override
+    void close();
+}
