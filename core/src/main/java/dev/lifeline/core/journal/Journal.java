@@ -20,6 +20,12 @@ public interface Journal extends AutoCloseable {
     /** Records that the run ended by a clean shutdown (SIGTERM or an explicit stop of the agent). */
     void endRunCleanly(long runId, Instant now);
 
+    /** The boot id for which boot recovery last completed; a different current boot id means the host rebooted. */
+    java.util.Optional<String> recoveredBootId();
+
+    /** Records that recovery completed for this boot. */
+    void recordRecoveryComplete(String bootId, Instant now);
+
     Map<StackName, IntentRecord> intents();
 
     /** Sets a stack's intent; {@code reason} says who decided (CLI, API, external stop...). */

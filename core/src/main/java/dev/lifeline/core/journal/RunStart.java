@@ -10,7 +10,7 @@ public record RunStart(AgentRun current, Optional<AgentRun> previous) {
         return previous.isPresent() && !previous.get().endedCleanly();
     }
 
-    /** The host rebooted since the previous run (its boot id changed). */
+    /** The host rebooted since the previous run (its boot id changed); recovery uses {@link Journal#recoveredBootId}. */
     public boolean hostRebooted() {
         return previous.isPresent() && !previous.get().bootId().equals(current.bootId());
     }

@@ -1,0 +1,269 @@
+package dev.lifeline.agent;
+
+import dev.lifeline.agent.api.AgentOperations;
+import dev.lifeline.agent.api.ApiServer;
+import dev.lifeline.agent.api.ApiToken;
+import dev.lifeline.agent.command.Command;
+import dev.lifeline.agent.command.CommandResult;
+import dev.lifeline.agent.command.StackCommands;
+import dev.lifeline.agent.command.StackLocks;
+import dev.lifeline.agent.config.AgentConfig;
+import dev.lifeline.agent.engine.ComposeFileReader;
+import dev.lifeline.agent.engine.DockerEngine;
+import dev.lifeline.agent.engine.EngineLocator;
+import dev.lifeline.agent.fault.HaltingCrashPoints;
+import dev.lifeline.agent.journal.DataDirLock;
+import dev.lifeline.agent.journal.JournalOpener;
+import dev.lifeline.agent.metrics.Metrics;
+import dev.lifeline.agent.recovery.Inventory;
+import dev.lifeline.agent.recovery.OwnActions;
+import dev.lifeline.agent.recovery.RecoveryPreview;
+import dev.lifeline.agent.recovery.RecoveryReport;
+import dev.lifeline.agent.recovery.RecoveryService;
+import dev.lifeline.agent.recovery.StackStarter;
+import dev.lifeline.agent.recovery.StackStopper;
+import dev.lifeline.agent.report.StackReport;
+import dev.lifeline.agent.supervise.Supervisor;
+import dev.lifeline.core.engine.ContainerEngine;
+import dev.lifeline.core.engine.EngineException;
+import dev.lifeline.core.fault.CrashPoint;
+import dev.lifeline.core.fault.CrashPoints;
+import dev.lifeline.core.journal.IntentRecord;
+import dev.lifeline.core.journal.Journal;
+import dev.lifeline.core.journal.JournalEvent;
+import dev.lifeline.core.journal.RunStart;
+import dev.lifeline.core.model.Stack;
+import dev.lifeline.core.model.StackName;
+import dev.lifeline.core.policy.StackAssembler;
+import dev.lifeline.core.retry.CrashLoopBackoff;
+import dev.lifeline.core.time.Sleeper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's composition root and lifecycle: lock the data dir, open (or rebuild) the journal, record the run,
+ * serve the API, wait for the engine, recover, then supervise until SIGTERM.
+ */
+public final class Agent implements AgentOperations, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final Map<String, String> environment;
+    private final InstantSource clock = InstantSource.system();
+    private final Metrics metrics = new Metrics();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile String phase = "starting";
+    private volatile String phaseDetail = "";
+    private volatile RecoveryReport lastRecovery;
+    private DataDirLock lock;
+    private Journal journal;
+    private ApiServer api;
+    private ContainerEngine engine;
+    private Inventory inventory;
+    private StackCommands commands;
+    private RecoveryService recovery;
+    private Supervisor supervisor;
+    private RunStart run;
+    private String bootId;
+
+    public Agent(AgentConfig config, Map<String, String> environment) {
+        this.config = config;
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** Runs until {@link #shutdown} (the JVM's SIGTERM hook calls it). */
+    public void run() throws Exception {
+        Path dataDir = config.dataDir();
+        lock = DataDirLock.acquire(dataDir);
+        JournalOpener.Result opened = JournalOpener.open(dataDir);
+        journal = opened.journal();
+        CrashPoints crash = new HaltingCrashPoints(environment.get(HaltingCrashPoints.ENV), dataDir);
+        bootId = BootId.read(config.bootIdFile());
+        run = journal.beginRun(clock.instant(), ProcessHandle.current().pid(), bootId);
+        log.info("event=agent_started pid={} data_dir={} previous_run_crashed={} boot_id={} journal_rebuilt={}",
+                run.current().pid(), dataDir, run.previousCrashed(), bootId, opened.rebuilt());
+        crash.reach(CrashPoint.RECOVERY_AFTER_RUN_START);
+        registerMetrics();
+        api = ApiServer.start(config.listen(), this, ApiToken.loadOrCreate(config.tokenFile()));
+        writeAddressFile(api.url());
+
+        engine = connectEngine();
+        OwnActions own = new OwnActions(clock);
+        inventory = new Inventory(engine, new StackAssembler(new ComposeFileReader()));
+        StackLocks locks = new StackLocks();
+        StackStarter starter = new StackStarter(engine, own, clock, Sleeper.REAL, RandomGenerator.getDefault(),
+                config.recovery().settleTime());
+        StackStopper stopper = new StackStopper(engine, own, config.stopTimeout());
+        commands = new StackCommands(inventory, journal, starter, stopper, config.recovery().retry(), crash, clock, locks);
+        recovery = new RecoveryService(inventory, journal, commands, starter, locks, crash, clock,
+                config.recovery().parallelism(), config.recovery().retry());
+        if (opened.rebuilt()) {
+            rebuildFromEngine(opened.reason());
+        }
+        phase = "recovering";
+        lastRecovery = recovery.recover(bootId, run.previousCrashed());
+        metrics.increment("lifeline_recoveries_total");
+        phase = "ready";
+        phaseDetail = "";
+        log.info("event=ready recovered={} failed={} skipped={} already_up={}", lastRecovery.count("recovered"),
+                lastRecovery.count("failed"), lastRecovery.count("skipped"), lastRecovery.count("already-up"));
+        AgentConfig.Supervision s = config.supervision();
+        supervisor = new Supervisor(engine, inventory, journal, starter, locks, own, clock, s.resyncInterval(),
+                new CrashLoopBackoff(new CrashLoopBackoff.Config(s.crashLoopInitial(), s.crashLoopMax(),
+                        s.crashLoopReset())), s.userStops());
+        supervisor.start();
+        stopped.await();
+    }
+
+    /** A journal that had to be rebuilt knows nothing: what runs now is what should run. */
+    private void rebuildFromEngine(String reason) {
+        Set<StackName> up = inventory.stacks().stream().filter(Stack::isUp).map(Stack::name).collect(Collectors.toSet());
+        journal.addToRunningSet(up, clock.instant());
+        journal.recordRecoveryComplete(bootId, clock.instant());
+        journal.appendEvent(new JournalEvent(clock.instant(), "journal_rebuilt", "",
+                Map.of("reason", reason, "running_stacks", up.stream().map(StackName::value).sorted().toList().toString())));
+        log.warn("event=journal_rebuilt_from_engine running_stacks={} reason=\"{}\"", up.size(), reason);
+    }
+
+    private ContainerEngine connectEngine() throws InterruptedException {
+        EngineLocator locator = new EngineLocator(environment);
+        int attempt = 0;
+        while (true) {
+            try {
+                EngineLocator.Located located = locator.locate(config.engine());
+                DockerEngine docker = new DockerEngine(located.endpoint());
+                docker.ping();
+                log.info("event=engine_connected engine=\"{}\" source={}", docker.describe(), located.source());
+                return docker;
+            } catch (EngineException e) {
+                long delay = Math.min(30_000, 500L << Math.min(6, attempt++));
+                phase = "waiting-for-engine";
+                phaseDetail = e.getMessage();
+                log.warn("event=engine_unreachable attempt={} retry_in_ms={} error=\"{}\"", attempt, delay,
+                        e.getMessage().replace('\n', ' '));
+                Thread.sleep(delay);
+            }
+        }
+    }
+
+    private void writeAddressFile(String url) throws IOException {
+        Path tmp = config.addressFile().resolveSibling("agent.address.tmp");
+        Files.writeString(tmp, url + "\n");
+        Files.move(tmp, config.addressFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void registerMetrics() {
+        metrics.counter("lifeline_recoveries_total", "Boot/crash recoveries completed");
+        metrics.gauge("lifeline_ready", "1 when boot recovery is complete", () -> "ready".equals(phase) ? 1 : 0);
+        metrics.gauge("lifeline_last_recovery_stacks_recovered", "Stacks started by the last recovery",
+                () -> lastRecovery == null ? 0 : lastRecovery.count("recovered"));
+        metrics.gauge("lifeline_last_recovery_stacks_failed", "Stacks the last recovery could not start",
+                () -> lastRecovery == null ? 0 : lastRecovery.count("failed"));
+        metrics.gauge("lifeline_last_recovery_duration_seconds", "Duration of the last recovery",
+                () -> lastRecovery == null ? 0
+                        : Duration.between(lastRecovery.startedAt(), lastRecovery.finishedAt()).toMillis() / 1000.0);
+        metrics.gauge("lifeline_running_set_stacks", "Stacks the journal knows should be running",
+                () -> journal.runningSet().size());
+        metrics.gauge("lifeline_open_markers", "Disruptive operations in flight", () -> journal.openMarkers().size());
+        metrics.gauge("lifeline_last_resync_age_seconds", "Seconds since the engine was last compared with the journal",
+                () -> supervisor == null ? -1
+                        : Duration.between(supervisor.lastResync(), clock.instant()).toMillis() / 1000.0);
+    }
+
+    /**
+     * SIGTERM: freeze what the journal knows (a host going down stops containers, and that is not the user's
+     * decision), record the clean shutdown, and leave every app running.
+     */
+    public void shutdown() {
+        phase = "stopping";
+        if (supervisor != null) {
+            supervisor.freeze();
+        }
+        if (journal != null && run != null) {
+            journal.endRunCleanly(run.current().id(), clock.instant());
+            log.info("event=agent_stopped clean=true apps=left_running");
+        }
+        stopped.countDown();
+    }
+
+    @Override
+    public void close() {
+        if (supervisor != null) {
+            supervisor.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (journal != null) {
+            journal.close();
+        }
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
+    @Override
+    public Readiness readiness() {
+        return new Readiness("ready".equals(phase), phase, phaseDetail);
+    }
+
+    @Override
+    public List<StackReport> stacks() {
+        Map<StackName, IntentRecord> intents = journal.intents();
+        Set<StackName> running = journal.runningSet();
+        return inventory.stacks().stream()
+                .map(s -> StackReport.of(s, intents.get(s.name()), running.contains(s.name()))).toList();
+    }
+
+    @Override
+    public CommandResult execute(Command command) throws InterruptedException {
+        CommandResult result = commands.execute(command);
+        metrics.increment("lifeline_commands_total");
+        return result;
+    }
+
+    @Override
+    public Optional<RecoveryReport> lastRecovery() {
+        return Optional.ofNullable(lastRecovery);
+    }
+
+    @Override
+    public RecoveryPreview previewRecovery() {
+        if (recovery == null) {
+            throw EngineException.unreachable("the agent is still waiting for the container engine: " + phaseDetail, null);
+        }
+        return recovery.preview(bootId);
+    }
+
+    @Override
+    public List<JournalEvent> events(int limit) {
+        return journal.recentEvents(limit);
+    }
+
+    @Override
+    public String metrics() {
+        return metrics.render();
+    }
+
+    /** For tests and the demo: when the agent last compared the engine with its journal. */
+    public Instant lastResync() {
+        return supervisor == null ? Instant.EPOCH : supervisor.lastResync();
+    }
+}

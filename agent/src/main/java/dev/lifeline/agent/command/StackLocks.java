@@ -1,0 +1,40 @@
+package dev.lifeline.agent.command;
+
+import dev.lifeline.core.model.StackName;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** One operation per stack at a time: a stop, a start, a recovery restart or a supervisor restart. */
+public final class StackLocks {
+    private final ConcurrentHashMap<StackName, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    /** An action that may be interrupted. */
+    @FunctionalInterface
+    public interface Action<T> {
+        T run() throws InterruptedException;
+    }
+
+    public <T> T with(StackName stack, Action<T> action) throws InterruptedException {
+        ReentrantLock lock = locks.computeIfAbsent(stack, k -> new ReentrantLock());
+        lock.lockInterruptibly();
+        try {
+            return action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs the action only if no other operation holds the stack; returns false when it is busy. */
+    public boolean tryWith(StackName stack, Action<?> action) throws InterruptedException {
+        ReentrantLock lock = locks.computeIfAbsent(stack, k -> new ReentrantLock());
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            action.run();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

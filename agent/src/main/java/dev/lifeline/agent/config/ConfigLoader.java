@@ -1,0 +1,258 @@
+package dev.lifeline.agent.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lifeline.core.retry.RetryPolicy;
+import dev.lifeline.core.supervise.PendingStops;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Loads {@link AgentConfig}: embedded defaults, then the YAML file, then environment variables, then flags. Every
+ * key is known in advance: an unknown key (a typo) is an error, and every bad value is reported with its key, its
+ * value and where it came from.
+ */
+public final class ConfigLoader {
+
+    /** Every key with its default. The YAML file nests them ({@code recovery: {parallelism: 4}}). */
+    static final Map<String, String> DEFAULTS = defaults();
+
+    /** Environment variables that override keys. */
+    static final Map<String, String> ENVIRONMENT = Map.of(
+            "LIFELINE_DATA_DIR", "data-dir",
+            "LIFELINE_ENGINE", "engine",
+            "LIFELINE_LISTEN", "api.listen");
+
+    private ConfigLoader() {}
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("data-dir", "");
+        d.put("engine", "");
+        d.put("api.listen", "127.0.0.1:7411");
+        d.put("stop-timeout", "10s");
+        d.put("boot-id-file", "/proc/sys/kernel/random/boot_id");
+        d.put("recovery.parallelism", "4");
+        d.put("recovery.settle-time", "2s");
+        d.put("recovery.retry.attempts", "5");
+        d.put("recovery.retry.initial-delay", "1s");
+        d.put("recovery.retry.max-delay", "30s");
+        d.put("recovery.retry.multiplier", "2.0");
+        d.put("recovery.retry.jitter", "0.2");
+        d.put("recovery.retry.attempt-timeout", "60s");
+        d.put("supervision.resync-interval", "5s");
+        d.put("supervision.crash-loop.initial-delay", "10s");
+        d.put("supervision.crash-loop.max-delay", "5m");
+        d.put("supervision.crash-loop.reset-after", "10m");
+        d.put("supervision.user-stop-confirm", "15s");
+        d.put("supervision.shutdown-burst-stacks", "3");
+        d.put("supervision.shutdown-burst-confirm", "2m");
+        return Map.copyOf(d);
+    }
+
+    /** A value and where it came from, for error messages. */
+    record Setting(String value, String source) {}
+
+    /**
+     * @param file        YAML file, if any ({@code --config})
+     * @param environment the process environment
+     * @param flags       dotted keys from command-line flags
+     * @param defaultDataDir the data dir when nothing sets one
+     */
+    public static AgentConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> flags,
+            Path defaultDataDir) {
+        Map<String, Setting> settings = new TreeMap<>();
+        DEFAULTS.forEach((k, v) -> settings.put(k, new Setting(v, "default")));
+        file.ifPresent(f -> readYaml(f).forEach((k, v) -> settings.put(k, new Setting(v, f.toString()))));
+        ENVIRONMENT.forEach((env, key) -> {
+            String v = environment.get(env);
+            if (v != null && !v.isBlank()) {
+                settings.put(key, new Setting(v, "environment " + env));
+            }
+        });
+        flags.forEach((k, v) -> {
+            requireKnown(k, "flag");
+            settings.put(k, new Setting(v, "flag"));
+        });
+        return build(new Reader(settings), defaultDataDir);
+    }
+
+    private static AgentConfig build(Reader r, Path defaultDataDir) {
+        String dataDir = r.string("data-dir");
+        RetryPolicy retry = r.validated(() -> new RetryPolicy(
+                r.integer("recovery.retry.attempts", 1, 100),
+                r.duration("recovery.retry.initial-delay"),
+                r.duration("recovery.retry.max-delay"),
+                r.decimal("recovery.retry.multiplier", 1.0, 10.0),
+                r.decimal("recovery.retry.jitter", 0.0, 1.0),
+                r.duration("recovery.retry.attempt-timeout")));
+        PendingStops.Timing userStops = r.validated(() -> new PendingStops.Timing(
+                r.duration("supervision.user-stop-confirm"),
+                r.integer("supervision.shutdown-burst-stacks", 2, 10_000),
+                r.duration("supervision.shutdown-burst-confirm")));
+        AgentConfig.Supervision supervision = new AgentConfig.Supervision(
+                r.positiveDuration("supervision.resync-interval"),
+                r.positiveDuration("supervision.crash-loop.initial-delay"),
+                r.positiveDuration("supervision.crash-loop.max-delay"),
+                r.positiveDuration("supervision.crash-loop.reset-after"),
+                userStops);
+        if (supervision.crashLoopInitial().compareTo(supervision.crashLoopMax()) > 0) {
+            throw new ConfigException("supervision.crash-loop.initial-delay must be <= supervision.crash-loop.max-delay, got "
+                    + Durations.format(supervision.crashLoopInitial()) + " > " + Durations.format(supervision.crashLoopMax()));
+        }
+        return new AgentConfig(
+                dataDir.isBlank() ? defaultDataDir : Path.of(dataDir),
+                Optional.of(r.string("engine")).filter(s -> !s.isBlank()),
+                r.address("api.listen"),
+                new AgentConfig.Recovery(r.integer("recovery.parallelism", 1, 64),
+                        r.duration("recovery.settle-time"), retry),
+                supervision,
+                r.duration("stop-timeout"),
+                Path.of(r.string("boot-id-file")));
+    }
+
+    private static Map<String, String> readYaml(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config file " + file + " is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()), e);
+        }
+        Map<String, String> flat = new LinkedHashMap<>();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return flat;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("config file " + file + " must be a YAML mapping of keys, got " + root.getNodeType());
+        }
+        flatten("", root, flat, file);
+        return flat;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode value = e.getValue();
+            if (value.isObject()) {
+                flatten(key, value, out, file);
+            } else if (value.isArray()) {
+                throw new ConfigException(file + ": key " + key + " must be a single value, got a list");
+            } else {
+                requireKnown(key, file.toString());
+                out.put(key, value.isNull() ? "" : value.asText());
+            }
+        }
+    }
+
+    private static void requireKnown(String key, String source) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new ConfigException("unknown configuration key '" + key + "' in " + source + "; known keys: "
+                    + String.join(", ", new TreeMap<>(DEFAULTS).keySet()));
+        }
+    }
+
+    /** Typed reads of settings; every error names the key, the value and its source. */
+    private record Reader(Map<String, Setting> settings) {
+        String string(String key) {
+            return settings.get(key).value().trim();
+        }
+
+        private ConfigException bad(String key, String expected) {
+            Setting s = settings.get(key);
+            return new ConfigException(key + ": '" + s.value() + "' (from " + s.source() + ") " + expected);
+        }
+
+        int integer(String key, int min, int max) {
+            try {
+                int v = Integer.parseInt(string(key));
+                if (v < min || v > max) {
+                    throw bad(key, "must be between " + min + " and " + max);
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw bad(key, "is not a whole number");
+            }
+        }
+
+        double decimal(String key, double min, double max) {
+            try {
+                double v = Double.parseDouble(string(key));
+                if (!(v >= min && v <= max)) {
+                    throw bad(key, "must be between " + min + " and " + max);
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw bad(key, "is not a number");
+            }
+        }
+
+        Duration duration(String key) {
+            try {
+                return Durations.parse(key, string(key));
+            } catch (ConfigException e) {
+                throw bad(key, "is not a duration; use for example 500ms, 10s, 5m or 1h");
+            }
+        }
+
+        Duration positiveDuration(String key) {
+            Duration d = duration(key);
+            if (d.isZero()) {
+                throw bad(key, "must be greater than zero");
+            }
+            return d;
+        }
+
+        InetSocketAddress address(String key) {
+            String v = string(key);
+            int colon = v.lastIndexOf(':');
+            if (colon <= 0) {
+                throw bad(key, "must be HOST:PORT, for example 127.0.0.1:7411");
+            }
+            String host = v.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                int port = Integer.parseInt(v.substring(colon + 1));
+                if (port < 0 || port > 65535) {
+                    throw bad(key, "has a port outside 0-65535");
+                }
+                return new InetSocketAddress(host, port);
+            } catch (NumberFormatException e) {
+                throw bad(key, "must be HOST:PORT, for example 127.0.0.1:7411");
+            }
+        }
+
+        <T> T validated(java.util.function.Supplier<T> build) {
+            try {
+                return build.get();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The keys a config file may use, for docs and {@code doctor}. */
+    public static List<String> knownKeys() {
+        return List.copyOf(new TreeMap<>(DEFAULTS).keySet());
+    }
+}

@@ -1,0 +1,46 @@
+package dev.lifeline.agent.recovery;
+
+import dev.lifeline.core.engine.ContainerEngine;
+import dev.lifeline.core.model.LabelProblem;
+import dev.lifeline.core.model.Stack;
+import dev.lifeline.core.model.StackName;
+import dev.lifeline.core.policy.StackAssembler;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads the engine's containers and groups them into stacks; reports each bad label once. */
+public final class Inventory {
+    private static final Logger log = LoggerFactory.getLogger(Inventory.class);
+    private final ContainerEngine engine;
+    private final StackAssembler assembler;
+    private final Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public Inventory(ContainerEngine engine, StackAssembler assembler) {
+        this.engine = engine;
+        this.assembler = assembler;
+    }
+
+    public List<Stack> stacks() {
+        StackAssembler.Assembly assembly = assembler.assemble(engine.listContainers());
+        Set<String> seen = new HashSet<>();
+        for (Stack s : assembly.stacks()) {
+            for (LabelProblem p : s.problems()) {
+                String key = s.name() + "|" + p;
+                seen.add(key);
+                if (reported.add(key)) {
+                    log.warn("event=label_problem stack={} {}", s.name(), p);
+                }
+            }
+        }
+        reported.retainAll(seen);
+        return assembly.stacks();
+    }
+
+    public Optional<Stack> stack(StackName name) {
+        return stacks().stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}

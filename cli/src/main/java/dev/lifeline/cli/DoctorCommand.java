@@ -1,0 +1,121 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.agent.engine.DockerEngine;
+import dev.lifeline.agent.engine.EngineLocator;
+import dev.lifeline.core.engine.EngineException;
+import dev.lifeline.core.model.ContainerInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "doctor", description = "Check the engine, the data dir, permissions and the agent; say what to fix.")
+final class DoctorCommand implements Callable<Integer> {
+    @Mixin
+    DataDirOption dataDir;
+
+    @Option(names = "--engine", paramLabel = "URI", description = "Engine endpoint to check (default: discover).")
+    String engine;
+
+    private final List<String> failures = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        line("ok", "java", Runtime.version().toString() + " at " + System.getProperty("java.home"));
+        Path dir = dataDir.resolve();
+        checkDataDir(dir);
+        checkAgent(dir);
+        checkEngine();
+        System.out.println(failures.isEmpty() ? "all checks passed" : failures.size() + " check(s) failed");
+        return failures.isEmpty() ? Main.OK : Main.FAILED;
+    }
+
+    private void checkDataDir(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            line("warn", "data dir", dir + " does not exist yet; 'lifeline agent' creates it (mode 0700)");
+            return;
+        }
+        try {
+            String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(dir));
+            if (!mode.endsWith("------")) {
+                fail("data dir", dir + " has mode " + mode + "; run: chmod 700 " + dir);
+            } else {
+                line("ok", "data dir", dir + " (" + mode + ")");
+            }
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free < 256L * 1024 * 1024) {
+                fail("disk", "only " + free / (1024 * 1024) + " MiB free under " + dir
+                        + "; the journal needs room to record operations safely");
+            } else {
+                line("ok", "disk", free / (1024 * 1024 * 1024) + " GiB free under " + dir);
+            }
+            for (String secret : List.of("api.token", "journal.db")) {
+                Path f = dir.resolve(secret);
+                if (Files.exists(f)) {
+                    String m = PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+                    if (!m.equals("rw-------")) {
+                        fail(secret, f + " has mode " + m + "; run: chmod 600 " + f);
+                    } else {
+                        line("ok", secret, f + " (rw-------)");
+                    }
+                }
+            }
+            if (!Files.isWritable(dir)) {
+                fail("data dir", dir + " is not writable by this user; run the agent as its owner");
+            }
+        } catch (IOException e) {
+            fail("data dir", "cannot inspect " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private void checkAgent(Path dir) {
+        try {
+            AgentClient client = AgentClient.forDataDir(dir);
+            AgentClient.Reply ready = client.get("/health/ready");
+            if (ready.ok()) {
+                line("ok", "agent", "running and ready");
+            } else {
+                line("warn", "agent", "running, not ready yet: " + ready.body().path("phase").asText()
+                        + " " + ready.body().path("detail").asText());
+            }
+        } catch (AgentClient.AgentUnavailable e) {
+            line("warn", "agent", e.getMessage());
+        }
+    }
+
+    private void checkEngine() {
+        Optional<String> explicit = Optional.ofNullable(engine)
+                .or(() -> Optional.ofNullable(System.getenv("LIFELINE_ENGINE")).filter(s -> !s.isBlank()));
+        try {
+            EngineLocator.Located located = new EngineLocator(System.getenv()).locate(explicit);
+            try (DockerEngine docker = new DockerEngine(located.endpoint())) {
+                line("ok", "engine", docker.describe() + " (from " + located.source() + ")");
+                for (ContainerInfo c : docker.listContainers()) {
+                    String p = c.restartPolicy();
+                    if (p.equals("always") || p.equals("unless-stopped") || p.equals("on-failure")) {
+                        line("warn", "restart policy", c.name() + " has restart policy '" + p
+                                + "', which fights Lifeline's supervision; prefer restart: \"no\"");
+                    }
+                }
+            }
+        } catch (EngineException e) {
+            fail("engine", e.getMessage());
+        }
+    }
+
+    private void fail(String what, String detail) {
+        failures.add(what);
+        line("FAIL", what, detail);
+    }
+
+    private static void line(String status, String what, String detail) {
+        System.out.printf("%-5s %-15s %s%n", status, what, detail);
+    }
+}

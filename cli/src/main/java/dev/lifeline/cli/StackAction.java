@@ -1,0 +1,30 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.core.model.StackName;
+import java.time.Duration;
+
+/** Shared by {@code stop} and {@code start}: send the command to the agent and report. */
+final class StackAction {
+    private StackAction() {}
+
+    static int run(DataDirOption dataDir, String stack, String action, boolean json) {
+        if (!StackName.isValid(stack)) {
+            System.err.println("lifeline: '" + stack + "' is not a valid stack name");
+            return Main.USAGE;
+        }
+        AgentClient.Reply reply = AgentClient.forDataDir(dataDir.resolve())
+                .post("/stacks/" + stack + "/" + action, Duration.ofMinutes(15));
+        if (json) {
+            System.out.println(reply.body().toPrettyString());
+        } else if (reply.ok()) {
+            System.out.println(stack + ": " + reply.body().get("detail").asText());
+        } else {
+            System.err.println("lifeline: " + action + " " + stack + ": "
+                    + (reply.body().has("detail") ? reply.body().get("detail").asText() : reply.error()));
+        }
+        if (reply.status() == 404 || reply.status() == 400) {
+            return Main.USAGE;
+        }
+        return reply.ok() ? Main.OK : Main.FAILED;
+    }
+}

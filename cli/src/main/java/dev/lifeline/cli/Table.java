@@ -1,0 +1,27 @@
+package dev.lifeline.cli;
+
+import java.util.List;
+
+/** Plain aligned columns for humans. */
+final class Table {
+    private Table() {}
+
+    static void print(List<List<String>> rows) {
+        int cols = rows.get(0).size();
+        int[] width = new int[cols];
+        for (List<String> row : rows) {
+            for (int i = 0; i < cols; i++) {
+                width[i] = Math.max(width[i], row.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < cols; i++) {
+                line.append(String.format("%-" + (width[i] + 2) + "s", row.get(i)));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        System.out.print(out);
+    }
+}

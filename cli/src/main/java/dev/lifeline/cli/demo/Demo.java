@@ -1,0 +1,157 @@
+package dev.lifeline.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeline.agent.api.Json;
+import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.process.AgentProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code lifeline demo}: a private Podman engine with demo stacks, the real agent, a simulated host crash (kill -9 of
+ * the agent, every container stopped, a new boot id), and the recovery shown as a timeline with its checks.
+ */
+public final class Demo {
+    private final PrintStream out;
+    private final ObjectMapper json = Json.mapper();
+    private final Timeline timeline = new Timeline();
+
+    public Demo(PrintStream out) {
+        this.out = out;
+    }
+
+    public boolean run() throws IOException, InterruptedException {
+        HostSetup.ensurePodman(out);
+        step(1, "starting a private Podman engine (own storage and socket; nothing else on this host is touched)");
+        try (PodmanService podman = PodmanService.start()) {
+            Path work = Files.createTempDirectory("lifeline-demo-");
+            Path bootId = work.resolve("boot_id");
+            Files.writeString(bootId, UUID.randomUUID() + "\n");
+            Path config = work.resolve("lifeline.yaml");
+            Files.writeString(config, "boot-id-file: " + bootId + "\nrecovery:\n  settle-time: 1s\n"
+                    + "supervision:\n  resync-interval: 1s\n");
+            List<String> agentArgs = List.of("--engine", podman.socketUri().toString(), "--config", config.toString());
+            Path dataDir = work.resolve("data");
+
+            step(2, "creating demo stacks: proxy (protected), db, app (needs db), web (needs app), notes, "
+                    + "scratch (created, never started)");
+            DemoStacks.create(podman);
+
+            step(3, "starting the agent; it learns which stacks run");
+            try (AgentProcess first = AgentProcess.start(dataDir, agentArgs, Map.of())) {
+                first.awaitReady(Duration.ofSeconds(60));
+                awaitRunningSet(first, List.of("proxy", "db", "app", "web", "notes"));
+                step(4, "you stop 'notes' with Lifeline (lifeline stop notes): it must stay down after the crash");
+                first.post("/stacks/" + DemoStacks.USER_STOPPED + "/stop");
+
+                step(5, "simulating a host crash: kill -9 of the agent, every container stopped, a new boot id");
+                Instant crash = Instant.now();
+                first.kill9();
+                podman.podman("stop", "-a", "-t", "2");
+                Files.writeString(bootId, UUID.randomUUID() + "\n");
+                timeline.add(crash, "host crash: agent killed with kill -9, every container stopped");
+            }
+
+            step(6, "the host is back: starting the agent again");
+            try (AgentProcess second = AgentProcess.start(dataDir, agentArgs, Map.of())) {
+                timeline.add(second.startedAt(), "agent process started");
+                Instant ready = second.awaitReady(Duration.ofSeconds(120));
+                timeline.add(ready, "agent ready: recovery complete (GET /health/ready = 200)");
+                JsonNode report = json.readTree(second.get("/recovery"));
+                JsonNode stacks = json.readTree(second.get("/stacks"));
+                Map<String, Instant> started = addContainerStarts(stacks, second.startedAt());
+                out.println();
+                out.println("Timeline (UTC):");
+                out.print(timeline.render());
+                out.println();
+                out.println("Recovery report:");
+                for (JsonNode o : report.get("outcomes")) {
+                    out.printf("  %-8s %-11s %s%n", o.get("stack").asText(), o.get("kind").asText(),
+                            o.get("detail").asText());
+                }
+                boolean ok = check(started, stacks);
+                out.println();
+                out.println(ok ? "Demo passed: the right stacks came back, in dependency order."
+                        : "Demo FAILED: see the checks above and the agent log " + dataDir.getParent());
+                out.println("Next: ./lifeline --help, README.md (running the agent for real under systemd).");
+                return ok;
+            }
+        }
+    }
+
+    private Map<String, Instant> addContainerStarts(JsonNode stacks, Instant after) {
+        Map<String, Instant> firstStart = new HashMap<>();
+        for (JsonNode s : stacks) {
+            for (JsonNode c : s.get("containers")) {
+                JsonNode at = c.get("startedAt");
+                if (at != null && !at.isNull()) {
+                    Instant t = Instant.parse(at.asText());
+                    if (t.isAfter(after)) {
+                        timeline.add(t, "container " + c.get("name").asText() + " started (stack "
+                                + s.get("name").asText() + ")");
+                        firstStart.merge(s.get("name").asText(), t, (a, b) -> a.isBefore(b) ? a : b);
+                    }
+                }
+            }
+        }
+        return firstStart;
+    }
+
+    private boolean check(Map<String, Instant> started, JsonNode stacks) {
+        Map<String, String> state = new HashMap<>();
+        stacks.forEach(s -> state.put(s.get("name").asText(), s.get("state").asText()));
+        List<Boolean> results = new ArrayList<>();
+        out.println();
+        out.println("Checks:");
+        results.add(expect(List.of("proxy", "db", "app", "web").stream().allMatch(n -> "up".equals(state.get(n))),
+                "proxy, db, app and web are running again"));
+        results.add(expect(before(started, "db", "app") && before(started, "app", "web"),
+                "db started before app, app before web (dependency order)"));
+        results.add(expect("down".equals(state.get(DemoStacks.USER_STOPPED)),
+                "notes stayed down: you stopped it, and a crash does not change your decision"));
+        results.add(expect("down".equals(state.get(DemoStacks.NEVER_STARTED)),
+                "scratch stayed down: Lifeline never saw it running"));
+        return results.stream().allMatch(b -> b);
+    }
+
+    private static boolean before(Map<String, Instant> started, String first, String then) {
+        return started.containsKey(first) && started.containsKey(then) && started.get(first).isBefore(started.get(then));
+    }
+
+    private boolean expect(boolean ok, String what) {
+        out.println("  " + (ok ? "ok    " : "FAILED") + " " + what);
+        return ok;
+    }
+
+    private void awaitRunningSet(AgentProcess agent, List<String> names) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode stacks = json.readTree(agent.get("/stacks"));
+            long known = 0;
+            for (JsonNode s : stacks) {
+                if (names.contains(s.get("name").asText()) && s.get("inRunningSet").asBoolean()) {
+                    known++;
+                }
+            }
+            if (known == names.size()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the agent did not record the running stacks within 30 s:\n" + agent.log());
+    }
+
+    private void step(int n, String what) {
+        out.println("[" + n + "/6] " + what);
+    }
+}
