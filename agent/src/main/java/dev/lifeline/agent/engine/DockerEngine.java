@@ -1,0 +1,211 @@
+package dev.lifeline.agent.engine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.api.model.VersionComponent;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.lifeline.core.engine.ContainerEngine;
+import dev.lifeline.core.engine.EngineEventListener;
+import dev.lifeline.core.engine.EngineException;
+import dev.lifeline.core.engine.EventSubscription;
+import dev.lifeline.core.model.ContainerInfo;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link ContainerEngine} over the Docker Engine API (Docker, or Podman's compatible service) with docker-java. */
+public final class DockerEngine implements ContainerEngine {
+    private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Longest wait for an answer; generous because a stop request only answers after its own stop timeout. */
+    static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(3);
+
+    private final URI endpoint;
+    private final DockerClient client;
+    private final DockerClient streamClient;
+
+    public DockerEngine(URI endpoint) {
+        this.endpoint = endpoint;
+        this.client = newClient(endpoint, RESPONSE_TIMEOUT);
+        // the event stream is idle for long periods: no response timeout, or it would end on a quiet host
+        this.streamClient = newClient(endpoint, Duration.ZERO);
+    }
+
+    private static DockerClient newClient(URI endpoint, Duration responseTimeout) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(endpoint.toString())
+                .withDockerTlsVerify(false)
+                .build();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(endpoint)
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .responseTimeout(responseTimeout)
+                .maxConnections(16)
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public String describe() {
+        Version v = call("read the version", () -> client.versionCmd().exec());
+        String product = "docker";
+        String version = v.getVersion();
+        if (v.getComponents() != null) {
+            for (VersionComponent c : v.getComponents()) {
+                String name = c.getName() == null ? "" : c.getName().toLowerCase(Locale.ROOT);
+                if (name.contains("podman")) {
+                    product = "podman";
+                    version = c.getVersion();
+                    break;
+                }
+            }
+        }
+        return product + " " + version + " (API " + v.getApiVersion() + ") at " + endpoint;
+    }
+
+    @Override
+    public void ping() {
+        call("ping", () -> client.pingCmd().exec());
+    }
+
+    @Override
+    public List<ContainerInfo> listContainers() {
+        List<Container> all = call("list containers", () -> client.listContainersCmd().withShowAll(true).exec());
+        List<ContainerInfo> result = new ArrayList<>(all.size());
+        for (Container c : all) {
+            // removed between list and inspect: it simply is not there any more
+            inspect(c.getId()).ifPresent(result::add);
+        }
+        return result;
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String idOrName) {
+        try {
+            InspectContainerResponse r = client.inspectContainerCmd(idOrName).exec();
+            return Optional.of(InspectMapper.toInfo(r));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw translate("inspect container " + idOrName, e);
+        }
+    }
+
+    @Override
+    public void start(String id) {
+        try {
+            client.startContainerCmd(id).exec();
+            log.info("event=container_started container={} endpoint={}", id, endpoint);
+        } catch (NotModifiedException e) {
+            log.debug("event=container_already_running container={}", id);
+        } catch (RuntimeException e) {
+            throw translate("start container " + id, e);
+        }
+    }
+
+    @Override
+    public void stop(String id, Duration timeout) {
+        int seconds = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
+        try {
+            client.stopContainerCmd(id).withTimeout(seconds).exec();
+            log.info("event=container_stopped container={} timeout_s={} endpoint={}", id, seconds, endpoint);
+        } catch (NotModifiedException e) {
+            log.debug("event=container_already_stopped container={}", id);
+        } catch (RuntimeException e) {
+            throw translate("stop container " + id, e);
+        }
+    }
+
+    @Override
+    public EventSubscription subscribe(EngineEventListener listener) {
+        EventStream stream = new EventStream(listener, endpoint);
+        try {
+            streamClient.eventsCmd().withEventTypeFilter("container").exec(stream);
+        } catch (RuntimeException e) {
+            stream.close();
+            throw translate("subscribe to events", e);
+        }
+        stream.awaitStarted(CONNECT_TIMEOUT.plusSeconds(5));
+        Throwable failed = stream.failure();
+        if (failed != null) {
+            throw translate("subscribe to events", failed instanceof RuntimeException re ? re : new RuntimeException(failed));
+        }
+        log.info("event=engine_events_subscribed endpoint={}", endpoint);
+        return stream;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(client);
+        closeQuietly(streamClient);
+    }
+
+    private <T> T call(String what, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw translate(what, e);
+        }
+    }
+
+    /** API answers (4xx/5xx) are refusals; everything else means the engine did not answer. */
+    EngineException translate(String what, RuntimeException e) {
+        if (e instanceof EngineException ee) {
+            return ee;
+        }
+        if (e instanceof DockerException de) {
+            return EngineException.refused("engine at " + endpoint + " refused to " + what + ": HTTP "
+                    + de.getHttpStatus() + " " + firstLine(de.getMessage()), e);
+        }
+        if (e instanceof DockerClientException) {
+            return EngineException.refused("cannot " + what + " on " + endpoint + ": " + firstLine(e.getMessage()), e);
+        }
+        return EngineException.unreachable("engine at " + endpoint + " unreachable, cannot " + what + ": "
+                + rootMessage(e), e);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage();
+        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + firstLine(msg));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String trimmed = s.strip();
+        int nl = trimmed.indexOf('\n');
+        return nl < 0 ? trimmed : trimmed.substring(0, nl);
+    }
+
+    private static void closeQuietly(DockerClient c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("event=engine_client_close_failed error={}", e.toString());
+        }
+    }
+}
