@@ -95,7 +95,13 @@ public final class SqliteJournal implements Journal {
                         at TEXT NOT NULL,
                         kind TEXT NOT NULL,
                         stack TEXT NOT NULL,
-                        fields TEXT NOT NULL)"""));
+                        fields TEXT NOT NULL)"""),
+            // v2: facts about the host the agent keeps across runs (the boot id recovery last completed for)
+            List.of("""
+                    CREATE TABLE host_facts (
+                        key TEXT PRIMARY KEY,
+                        value TEXT NOT NULL,
+                        updated_at TEXT NOT NULL)"""));
 
     public static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -106,7 +112,8 @@ public final class SqliteJournal implements Journal {
             "running_set", "stack, since",
             "markers", "seq, id, kind, owner, created_at, deadline",
             "marker_stacks", "marker_seq, position, stack",
-            "events", "id, at, kind, stack, fields");
+            "events", "id, at, kind, stack, fields",
+            "host_facts", "key, value, updated_at");
 
     private final Path path;
     private final int maxEvents;
@@ -356,6 +363,37 @@ public final class SqliteJournal implements Journal {
                 ps.setString(2, intent.wireName());
                 ps.setString(3, reason == null ? "" : reason);
                 ps.setString(4, now.toString());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---- host facts ---------------------------------------------------------------------------------------------
+
+    private static final String RECOVERED_BOOT_ID = "recovered_boot_id";
+
+    @Override
+    public Optional<String> recoveredBootId() {
+        return read("read recovered boot id", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM host_facts WHERE key = ?")) {
+                ps.setString(1, RECOVERED_BOOT_ID);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void recordRecoveryComplete(String bootId, Instant now) {
+        write("record recovery complete", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO host_facts (key, value, updated_at) "
+                    + "VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                    + "updated_at = excluded.updated_at")) {
+                ps.setString(1, RECOVERED_BOOT_ID);
+                ps.setString(2, bootId);
+                ps.setString(3, now.toString());
                 ps.executeUpdate();
             }
             return null;
