@@ -163,6 +163,19 @@ public final class PodmanService implements AutoCloseable {
         return podmanResult("healthcheck", "run", container);
     }
 
+    /**
+     * Creates an internal bridge network with a random subnet, so that concurrent test runs on one host (each with
+     * its own network config dir) do not all pick 10.89.0.0/24 (Podman picks a free bridge name by looking at the
+     * host's interfaces). Compose tests use it as an external default network: podman-compose 1.0.3 always attaches
+     * a network, even with network_mode.
+     */
+    public String createNetwork(String name) {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        String subnet = "10." + r.nextInt(100, 200) + "." + r.nextInt(0, 256) + ".0/24";
+        podman("network", "create", "--internal", "--subnet", subnet, name);
+        return name;
+    }
+
     /** Starts the API service on the socket (again) and waits until it answers. */
     public synchronized void startService() {
         if (service != null && service.isAlive()) {
