@@ -124,7 +124,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
         AgentConfig.Supervision s = config.supervision();
         supervisor = new Supervisor(engine, inventory, journal, starter, locks, own, clock, s.resyncInterval(),
                 new CrashLoopBackoff(new CrashLoopBackoff.Config(s.crashLoopInitial(), s.crashLoopMax(),
-                        s.crashLoopReset())), s.userStops());
+                        s.crashLoopReset())), s.userStops(), config.recovery().retry().attemptTimeout());
         supervisor.start();
         stopped.await();
     }

@@ -148,11 +148,13 @@ public final class StackCommands {
             journal.setIntent(name, Intent.USER_STOPPED, "stopped by " + marker.owner() + " (finished after a crash)",
                     clock.instant());
             journal.removeFromRunningSet(Set.of(name), clock.instant());
-            inventory.stack(name).ifPresent(stack ->
-                    locks.with(name, () -> {
-                        stopper.stop(stack, crash, CrashPoint.STOP_AFTER_FIRST_CONTAINER);
-                        return null;
-                    }));
+            java.util.Optional<Stack> stack = inventory.stack(name);
+            if (stack.isPresent()) {
+                locks.with(name, () -> {
+                    stopper.stop(stack.get(), crash, CrashPoint.STOP_AFTER_FIRST_CONTAINER);
+                    return null;
+                });
+            }
         }
         journal.clearMarker(marker.id(), clock.instant());
         log.info("event=marker_finished marker={} kind=stop stacks={}", marker.id(), marker.stacks());

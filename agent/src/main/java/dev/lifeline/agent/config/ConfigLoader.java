@@ -45,7 +45,7 @@ public final class ConfigLoader {
         d.put("boot-id-file", "/proc/sys/kernel/random/boot_id");
         d.put("recovery.parallelism", "4");
         d.put("recovery.settle-time", "2s");
-        d.put("recovery.retry.attempts", "5");
+        d.put("recovery.retry.max-attempts", "5");
         d.put("recovery.retry.initial-delay", "1s");
         d.put("recovery.retry.max-delay", "30s");
         d.put("recovery.retry.multiplier", "2.0");
@@ -90,14 +90,14 @@ public final class ConfigLoader {
 
     private static AgentConfig build(Reader r, Path defaultDataDir) {
         String dataDir = r.string("data-dir");
-        RetryPolicy retry = r.validated(() -> new RetryPolicy(
-                r.integer("recovery.retry.attempts", 1, 100),
+        RetryPolicy retry = r.validated("recovery.", () -> new RetryPolicy(
+                r.integer("recovery.retry.max-attempts", 1, 100),
                 r.duration("recovery.retry.initial-delay"),
                 r.duration("recovery.retry.max-delay"),
                 r.decimal("recovery.retry.multiplier", 1.0, 10.0),
                 r.decimal("recovery.retry.jitter", 0.0, 1.0),
                 r.duration("recovery.retry.attempt-timeout")));
-        PendingStops.Timing userStops = r.validated(() -> new PendingStops.Timing(
+        PendingStops.Timing userStops = r.validated("", () -> new PendingStops.Timing(
                 r.duration("supervision.user-stop-confirm"),
                 r.integer("supervision.shutdown-burst-stacks", 2, 10_000),
                 r.duration("supervision.shutdown-burst-confirm")));
@@ -242,11 +242,12 @@ public final class ConfigLoader {
             }
         }
 
-        <T> T validated(java.util.function.Supplier<T> build) {
+        /** Builds a validated value; its message names the key relative to {@code prefix}. */
+        <T> T validated(String prefix, java.util.function.Supplier<T> build) {
             try {
                 return build.get();
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(e.getMessage(), e);
+                throw new ConfigException(prefix + e.getMessage(), e);
             }
         }
     }

@@ -60,6 +60,7 @@ public final class Supervisor implements AutoCloseable {
     private final Duration resyncInterval;
     private final CrashLoopBackoff backoff;
     private final PendingStops pendingStops;
+    private final RetryPolicy oneAttempt;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "supervisor"));
     private final ExecutorService restarts = Executors.newCachedThreadPool(r -> daemon(r, "supervisor-restart"));
     private final Map<StackName, CrashLoopBackoff.State> crashLoops = new HashMap<>();
@@ -73,7 +74,7 @@ public final class Supervisor implements AutoCloseable {
 
     public Supervisor(ContainerEngine engine, Inventory inventory, Journal journal, StackStarter starter,
             StackLocks locks, OwnActions own, InstantSource clock, Duration resyncInterval, CrashLoopBackoff backoff,
-            PendingStops.Timing userStops) {
+            PendingStops.Timing userStops, Duration attemptTimeout) {
         this.engine = engine;
         this.inventory = inventory;
         this.journal = journal;
@@ -84,6 +85,8 @@ public final class Supervisor implements AutoCloseable {
         this.resyncInterval = resyncInterval;
         this.backoff = backoff;
         this.pendingStops = new PendingStops(userStops);
+        // A supervisor restart is one attempt: the crash-loop backoff spaces the next ones.
+        this.oneAttempt = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0, 0.0, attemptTimeout);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -253,7 +256,8 @@ public final class Supervisor implements AutoCloseable {
         if (crashed || promised) {
             Instant lastStart = stack.containers().stream().map(ContainerInfo::startedAt)
                     .flatMap(java.util.Optional::stream).max(Instant::compareTo).orElse(now);
-            CrashLoopBackoff.Decision d = backoff.onCrash(crashLoops.get(name), lastStart, now);
+            CrashLoopBackoff.Decision d = backoff.onCrash(crashLoops.getOrDefault(name, CrashLoopBackoff.State.INITIAL),
+                    lastStart, now);
             crashLoops.put(name, d.state());
             restartAt.put(name, now.plus(d.delay()));
             log.warn("event=stack_down stack={} cause={} exits=\"{}\" restart_in_ms={}", name,
@@ -285,7 +289,7 @@ public final class Supervisor implements AutoCloseable {
         restarts.execute(() -> {
             try {
                 locks.tryWith(name, () -> {
-                    StartOutcome outcome = starter.start(stack, RetryPolicy.singleAttempt(), CrashPoints.NONE, "");
+                    StartOutcome outcome = starter.start(stack, oneAttempt, CrashPoints.NONE, "");
                     record(name, outcome instanceof StartOutcome.Started ? "stack_restarted" : "stack_restart_failed",
                             Map.of("detail", outcome.toString()));
                     return null;

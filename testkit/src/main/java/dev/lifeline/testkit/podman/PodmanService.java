@@ -78,8 +78,15 @@ public final class PodmanService implements AutoCloseable {
         }
     }
 
-    /** The directory holding the repo ({@code config/containers.conf} and {@code mvnw}), from the working dir up. */
+    /**
+     * The directory holding the repo ({@code config/containers.conf} and {@code mvnw}): {@code $LIFELINE_HOME} (set by
+     * the {@code ./lifeline} launcher), else the working dir or one above it.
+     */
     public static Path findRepoRoot() {
+        String home = System.getenv("LIFELINE_HOME");
+        if (home != null && Files.isRegularFile(Path.of(home, "config/containers.conf"))) {
+            return Path.of(home);
+        }
         Path start = Path.of("").toAbsolutePath();
         for (Path p = start; p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("config/containers.conf")) && Files.isRegularFile(p.resolve("mvnw"))) {
