@@ -44,14 +44,9 @@ final class AgentCommand implements Callable<Integer> {
                 .or(() -> Optional.ofNullable(env.get("LIFELINE_CONFIG")).filter(s -> !s.isBlank()).map(Path::of));
         AgentConfig cfg = ConfigLoader.load(file, env, flags, DataDirs.resolve(Optional.empty()));
         Agent agent = new Agent(cfg, env);
-        Thread main = Thread.currentThread();
+        // SIGTERM: record the clean shutdown, leave the apps running, release the journal and the lock.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.shutdown();
-            try {
-                main.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
             agent.close();
         }, "shutdown"));
         try {
