@@ -1,0 +1,433 @@
+package dev.lifeline.testkit.sim;
+
+import dev.lifeline.core.engine.ContainerEngine;
+import dev.lifeline.core.engine.EngineEvent;
+import dev.lifeline.core.engine.EngineEventListener;
+import dev.lifeline.core.engine.EngineException;
+import dev.lifeline.core.engine.EventSubscription;
+import dev.lifeline.core.model.ContainerInfo;
+import dev.lifeline.core.model.ContainerStatus;
+import dev.lifeline.core.model.Health;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An in-memory container engine for simulation and fast tests. Timestamps come from the {@link SimClock}; events are
+ * delivered synchronously, on the calling thread, after the engine's lock is released. Every start and stop call is
+ * recorded in order. Behaves like Podman where engines differ: a stop outside Lifeline or a crash shows only as a
+ * {@code die} event with the exit code. Restart policies are applied at {@link #simulateHostReboot()} only.
+ */
+public final class FakeEngine implements ContainerEngine {
+    /** Exit code of a container stopped by {@code SIGTERM} outside Lifeline. */
+    public static final int SIGTERM_EXIT = 143;
+    /** Exit code of a container killed with {@code SIGKILL} (crash, OOM kill). */
+    public static final int SIGKILL_EXIT = 137;
+    /** Exit code the engine reports for containers that were running when the host went down. */
+    public static final int HOST_DOWN_EXIT = 255;
+
+    /** One start or stop call, in the order received. */
+    public record Call(String action, String container, Instant at, Optional<String> failure) {
+        @Override
+        public String toString() {
+            return action + " " + container + failure.map(f -> " failed: " + f).orElse("");
+        }
+    }
+
+    private static final class Container {
+        final String id;
+        final String name;
+        final String image;
+        final Map<String, String> labels;
+        final Healthcheck healthcheck;
+        final String restartPolicy;
+        ContainerStatus status = ContainerStatus.CREATED;
+        Health health = Health.NONE;
+        Instant startedAt;
+        Instant finishedAt;
+        int exitCode;
+        int probes;
+        boolean stoppedByUser;
+        int failStarts;
+        String failMessage = "";
+
+        Container(String id, String name, String image, Map<String, String> labels, Healthcheck healthcheck,
+                String restartPolicy) {
+            this.id = id;
+            this.name = name;
+            this.image = image;
+            this.labels = Map.copyOf(labels);
+            this.healthcheck = healthcheck;
+            this.restartPolicy = restartPolicy;
+        }
+    }
+
+    private final SimClock clock;
+    private final Map<String, Container> byName = new TreeMap<>();
+    private final List<Call> calls = new ArrayList<>();
+    private final List<EngineEvent> pending = new ArrayList<>();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private boolean unreachable;
+    private long nextId = 1;
+
+    public FakeEngine(SimClock clock) {
+        this.clock = clock;
+    }
+
+    // ---- setup -------------------------------------------------------------------------------------------------
+
+    /** Adds a created (not started) container without healthcheck; returns its id. */
+    public String add(String name, Map<String, String> labels) {
+        return add(name, labels, Healthcheck.none());
+    }
+
+    public String add(String name, Map<String, String> labels, Healthcheck healthcheck) {
+        return add(name, labels, healthcheck, "no");
+    }
+
+    /** @param restartPolicy {@code no}, {@code always}, {@code unless-stopped} or {@code on-failure} */
+    public synchronized String add(String name, Map<String, String> labels, Healthcheck healthcheck,
+            String restartPolicy) {
+        if (byName.containsKey(name)) {
+            throw new IllegalArgumentException("container " + name + " already exists");
+        }
+        String id = String.format("%064x", nextId++);
+        byName.put(name, new Container(id, name, "fake/" + name + ":latest", labels, healthcheck, restartPolicy));
+        return id;
+    }
+
+    /** Puts a container in the running state as test setup: no call recorded, no event. */
+    public synchronized void alreadyRunning(String name) {
+        markStarted(require(name));
+        drainPending();
+    }
+
+    // ---- fault injection ---------------------------------------------------------------------------------------
+
+    /** The next {@code count} starts of the container fail with {@link EngineException#refused} and {@code message}. */
+    public synchronized void failNextStarts(String name, int count, String message) {
+        Container container = require(name);
+        container.failStarts = count;
+        container.failMessage = message;
+    }
+
+    /**
+     * While unreachable every engine call throws {@link EngineException#unreachable}; becoming unreachable ends every
+     * open event stream.
+     */
+    public void unreachable(boolean value) {
+        List<Subscription> ended;
+        synchronized (this) {
+            unreachable = value;
+            ended = value ? List.copyOf(subscriptions) : List.of();
+            subscriptions.removeAll(ended);
+        }
+        ended.forEach(s -> s.listener.onStreamEnded(EngineException.unreachable("simulated: engine unreachable", null)));
+    }
+
+    /** The host went down and came back: every container exited, no event; open streams end. */
+    public void simulateHostReboot() {
+        List<Subscription> ended;
+        synchronized (this) {
+            Instant now = clock.instant();
+            for (Container c : byName.values()) {
+                if (c.status.isUp() || c.status == ContainerStatus.RESTARTING) {
+                    c.status = ContainerStatus.EXITED;
+                    c.exitCode = HOST_DOWN_EXIT;
+                    c.finishedAt = now;
+                    c.health = Health.NONE;
+                }
+            }
+            for (Container c : byName.values()) {
+                boolean restart = c.restartPolicy.equals("always")
+                        || (c.restartPolicy.equals("unless-stopped") && !c.stoppedByUser);
+                if (restart) {
+                    markStarted(c);
+                }
+            }
+            pending.clear();
+            ended = List.copyOf(subscriptions);
+            subscriptions.clear();
+        }
+        ended.forEach(s -> s.listener.onStreamEnded(EngineException.unreachable("simulated: host rebooted", null)));
+    }
+
+    /** The container's process died on its own: a {@code die} event with {@code exitCode}, nothing else. */
+    public void crash(String name, int exitCode) {
+        died(name, exitCode);
+    }
+
+    /** Someone ran {@code podman stop} outside Lifeline: only a {@code die} event with exit code 143. */
+    public void externalStop(String name) {
+        died(name, SIGTERM_EXIT);
+    }
+
+    private void died(String name, int exitCode) {
+        List<EngineEvent> out;
+        synchronized (this) {
+            Container c = require(name);
+            if (c.status.isUp()) {
+                c.status = ContainerStatus.EXITED;
+                c.exitCode = exitCode;
+                c.finishedAt = clock.instant();
+                c.health = Health.NONE;
+                emit(c, "die", Map.of("exitCode", Integer.toString(exitCode)));
+            }
+            out = drainPending();
+        }
+        deliver(out);
+    }
+
+    // ---- assertions --------------------------------------------------------------------------------------------
+
+    /** Every start and stop call so far, in order. */
+    public synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** Calls as text: {@code "start db"}, {@code "stop web"}, {@code "start app failed: boom"}. */
+    public synchronized List<String> callLog() {
+        return calls.stream().map(Call::toString).toList();
+    }
+
+    /** Names of the containers successfully started, in order. */
+    public synchronized List<String> started() {
+        return calls.stream().filter(c -> c.action().equals("start") && c.failure().isEmpty())
+                .map(Call::container).toList();
+    }
+
+    public synchronized int subscriberCount() {
+        return subscriptions.size();
+    }
+
+    /** Re-evaluates time-based healthchecks now (also done by every engine call). */
+    public void refreshHealth() {
+        List<EngineEvent> out;
+        synchronized (this) {
+            refreshTimedHealth();
+            out = drainPending();
+        }
+        deliver(out);
+    }
+
+    // ---- ContainerEngine ---------------------------------------------------------------------------------------
+
+    @Override
+    public String describe() {
+        return "fake engine (in memory, simulated clock)";
+    }
+
+    @Override
+    public synchronized void ping() {
+        checkReachable();
+    }
+
+    @Override
+    public List<ContainerInfo> listContainers() {
+        List<ContainerInfo> result = new ArrayList<>();
+        List<EngineEvent> out;
+        synchronized (this) {
+            checkReachable();
+            refreshTimedHealth();
+            for (Container c : byName.values()) {
+                probe(c);
+                result.add(info(c));
+            }
+            out = drainPending();
+        }
+        deliver(out);
+        return List.copyOf(result);
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String idOrName) {
+        Optional<ContainerInfo> result;
+        List<EngineEvent> out;
+        synchronized (this) {
+            checkReachable();
+            refreshTimedHealth();
+            Optional<Container> found = find(idOrName);
+            found.ifPresent(this::probe);
+            result = found.map(this::info);
+            out = drainPending();
+        }
+        deliver(out);
+        return result;
+    }
+
+    @Override
+    public void start(String id) {
+        List<EngineEvent> out;
+        synchronized (this) {
+            checkReachable();
+            refreshTimedHealth();
+            Container c = find(id).orElse(null);
+            if (c == null) {
+                calls.add(new Call("start", id, clock.instant(), Optional.of("no such container")));
+                throw EngineException.refused("no such container: " + id, null);
+            }
+            if (c.failStarts > 0) {
+                c.failStarts--;
+                calls.add(new Call("start", c.name, clock.instant(), Optional.of(c.failMessage)));
+                throw EngineException.refused(c.failMessage, null);
+            }
+            calls.add(new Call("start", c.name, clock.instant(), Optional.empty()));
+            if (!c.status.isUp()) {
+                markStarted(c);
+                emit(c, "start", Map.of());
+                refreshTimedHealth();
+            }
+            out = drainPending();
+        }
+        deliver(out);
+    }
+
+    @Override
+    public void stop(String id, Duration timeout) {
+        List<EngineEvent> out;
+        synchronized (this) {
+            checkReachable();
+            refreshTimedHealth();
+            Container c = find(id).orElse(null);
+            if (c == null) {
+                calls.add(new Call("stop", id, clock.instant(), Optional.of("no such container")));
+                throw EngineException.refused("no such container: " + id, null);
+            }
+            calls.add(new Call("stop", c.name, clock.instant(), Optional.empty()));
+            c.stoppedByUser = true;
+            if (c.status.isUp()) {
+                c.status = ContainerStatus.EXITED;
+                c.exitCode = 0;
+                c.finishedAt = clock.instant();
+                c.health = Health.NONE;
+                emit(c, "kill", Map.of("signal", "15"));
+                emit(c, "die", Map.of("exitCode", "0"));
+                emit(c, "stop", Map.of());
+            }
+            out = drainPending();
+        }
+        deliver(out);
+    }
+
+    @Override
+    public synchronized EventSubscription subscribe(EngineEventListener listener) {
+        checkReachable();
+        Subscription subscription = new Subscription(listener);
+        subscriptions.add(subscription);
+        return subscription;
+    }
+
+    @Override
+    public void close() {
+        subscriptions.clear();
+    }
+
+    // ---- internals ---------------------------------------------------------------------------------------------
+
+    private final class Subscription implements EventSubscription {
+        final EngineEventListener listener;
+
+        Subscription(EngineEventListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void close() {
+            subscriptions.remove(this);
+        }
+    }
+
+    private void checkReachable() {
+        if (unreachable) {
+            throw EngineException.unreachable("simulated: engine unreachable", null);
+        }
+    }
+
+    private Container require(String name) {
+        Container c = byName.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("no container named " + name + " in the fake engine");
+        }
+        return c;
+    }
+
+    private Optional<Container> find(String idOrName) {
+        String key = idOrName.startsWith("/") ? idOrName.substring(1) : idOrName;
+        Container c = byName.get(key);
+        if (c != null) {
+            return Optional.of(c);
+        }
+        List<Container> byId = byName.values().stream()
+                .filter(x -> key.length() >= 12 && x.id.startsWith(key)).toList();
+        return byId.size() == 1 ? Optional.of(byId.getFirst()) : Optional.empty();
+    }
+
+    private void markStarted(Container c) {
+        c.status = ContainerStatus.RUNNING;
+        c.startedAt = clock.instant();
+        c.exitCode = 0;
+        c.probes = 0;
+        c.stoppedByUser = false;
+        c.health = c.healthcheck instanceof Healthcheck.None ? Health.NONE : Health.STARTING;
+    }
+
+    private void probe(Container c) {
+        if (c.status == ContainerStatus.RUNNING && c.health == Health.STARTING
+                && c.healthcheck instanceof Healthcheck.AfterProbes(int probes)) {
+            c.probes++;
+            if (c.probes >= probes) {
+                becomeHealthy(c);
+            }
+        }
+    }
+
+    private void refreshTimedHealth() {
+        Instant now = clock.instant();
+        for (Container c : byName.values()) {
+            if (c.status == ContainerStatus.RUNNING && c.health == Health.STARTING
+                    && c.healthcheck instanceof Healthcheck.AfterDuration(Duration after)
+                    && !now.isBefore(c.startedAt.plus(after))) {
+                becomeHealthy(c);
+            }
+        }
+    }
+
+    private void becomeHealthy(Container c) {
+        c.health = Health.HEALTHY;
+        emit(c, "health_status", Map.of("health_status", "healthy"));
+    }
+
+    private void emit(Container c, String action, Map<String, String> extra) {
+        Map<String, String> attributes = new HashMap<>(c.labels);
+        attributes.put("name", c.name);
+        attributes.put("image", c.image);
+        attributes.putAll(extra);
+        pending.add(new EngineEvent(c.id, action, clock.instant(), attributes));
+    }
+
+    private List<EngineEvent> drainPending() {
+        List<EngineEvent> out = List.copyOf(pending);
+        pending.clear();
+        return out;
+    }
+
+    private void deliver(List<EngineEvent> events) {
+        for (EngineEvent event : events) {
+            for (Subscription s : subscriptions) {
+                s.listener.onEvent(event);
+            }
+        }
+    }
+
+    private ContainerInfo info(Container c) {
+        return new ContainerInfo(c.id, c.name, c.image, c.labels, c.status, c.health,
+                Optional.ofNullable(c.startedAt), Optional.ofNullable(c.finishedAt), c.exitCode, false,
+                c.restartPolicy);
+    }
+}
