@@ -41,6 +41,16 @@ public final class FailingJournal implements Journal {
     }
 
     @Override
+    public java.util.Optional<String> recoveredBootId() {
+        throw failure("recoveredBootId");
+    }
+
+    @Override
+    public void recordRecoveryComplete(String bootId, Instant now) {
+        throw failure("recordRecoveryComplete");
+    }
+
+    @Override
     public Set<StackName> runningSet() {
         throw failure("runningSet");
     }

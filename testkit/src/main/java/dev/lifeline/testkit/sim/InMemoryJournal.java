@@ -29,6 +29,17 @@ public final class InMemoryJournal implements Journal {
     private final Set<StackName> runningSet = new TreeSet<>();
     private final Map<String, Marker> markers = new LinkedHashMap<>();
     private final List<JournalEvent> events = new ArrayList<>();
+    private String recoveredBootId;
+
+    @Override
+    public synchronized java.util.Optional<String> recoveredBootId() {
+        return java.util.Optional.ofNullable(recoveredBootId);
+    }
+
+    @Override
+    public synchronized void recordRecoveryComplete(String bootId, Instant now) {
+        recoveredBootId = bootId;
+    }
 
     @Override
     public synchronized RunStart beginRun(Instant now, long pid, String bootId) {
