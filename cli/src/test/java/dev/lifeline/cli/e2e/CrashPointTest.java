@@ -1,0 +1,132 @@
+package dev.lifeline.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeline.agent.fault.HaltingCrashPoints;
+import dev.lifeline.core.fault.CrashPoint;
+import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.process.AgentProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/**
+ * kill -9 of the real agent process at every named crash point of recovery, stop and start; after a restart the host
+ * converges: the right stacks run, the user's decisions hold, and no operation marker is left open.
+ */
+class CrashPointTest {
+    private static final Duration READY = Duration.ofSeconds(90);
+    private static final Duration REACH = Duration.ofSeconds(60);
+    static final List<String> RECOVERY_POINTS = CrashPoint.RECOVERY;
+    static final List<String> STOP_POINTS = CrashPoint.STOP;
+    static final List<String> START_POINTS = CrashPoint.START;
+    private static PodmanService podman;
+
+    @BeforeAll
+    static void engine() {
+        podman = PodmanService.start();
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        podman.close();
+    }
+
+    private static Host hostWithStacks() {
+        Host host = new Host(podman, "recovery:\n  settle-time: 300ms\n");
+        host.create("db", Map.of("lifeline.stack", "db"));
+        host.create("app", Map.of("lifeline.stack", "app", "lifeline.depends-on", "db"));
+        host.create("web", Map.of("lifeline.stack", "web", "lifeline.depends-on", "app"));
+        host.create("notes", Map.of("lifeline.stack", "notes"));
+        host.start("db", "app", "web", "notes");
+        return host;
+    }
+
+    private static AgentProcess readyAgent(Host host) {
+        AgentProcess agent = host.agent();
+        agent.awaitReady(READY);
+        Host.await(Duration.ofSeconds(30), "the agent records the running stacks", () ->
+                Host.stacks(agent).values().stream().filter(s -> s.get("inRunningSet").asBoolean()).count() == 4);
+        return agent;
+    }
+
+    private static Map<String, String> crashAt(String point) {
+        return Map.of(HaltingCrashPoints.ENV, point);
+    }
+
+    @ParameterizedTest(name = "kill -9 at {0}")
+    @FieldSource("RECOVERY_POINTS")
+    void recoveryInterruptedAtAnyPointConvergesAfterRestart(String point) {
+        try (Host host = hostWithStacks()) {
+            AgentProcess first = readyAgent(host);
+            assertThat(BootRecoveryTest.post(first, "/stacks/notes/stop")).isEqualTo(200);
+            host.crashAndReboot(first);
+
+            AgentProcess crashing = host.agent(crashAt(point));
+            assertThat(crashing.awaitCrashPoint(REACH)).isEqualTo(point);
+            crashing.kill9();
+
+            AgentProcess last = host.agent();
+            last.awaitReady(READY);
+            assertConverged(host, last, List.of("db", "app", "web"), List.of("notes"));
+            assertThat(host.startedAt("db")).isBefore(host.startedAt("app"));
+            assertThat(host.startedAt("app")).isBefore(host.startedAt("web"));
+        }
+    }
+
+    @ParameterizedTest(name = "kill -9 at {0}")
+    @FieldSource("STOP_POINTS")
+    void userStopInterruptedAtAnyPointIsFinishedAfterRestart(String point) {
+        try (Host host = hostWithStacks()) {
+            readyAgent(host).terminate();
+            AgentProcess crashing = host.agent(crashAt(point));
+            crashing.awaitReady(READY);
+            CompletableFuture.runAsync(() -> BootRecoveryTest.post(crashing, "/stacks/app/stop"));
+            assertThat(crashing.awaitCrashPoint(REACH)).isEqualTo(point);
+            crashing.kill9();
+
+            AgentProcess last = host.agent();
+            last.awaitReady(READY);
+            assertConverged(host, last, List.of("db", "web", "notes"), List.of("app"));
+        }
+    }
+
+    @ParameterizedTest(name = "kill -9 at {0}")
+    @FieldSource("START_POINTS")
+    void userStartInterruptedAtAnyPointIsFinishedAfterRestart(String point) {
+        try (Host host = hostWithStacks()) {
+            AgentProcess first = readyAgent(host);
+            assertThat(BootRecoveryTest.post(first, "/stacks/notes/stop")).isEqualTo(200);
+            first.terminate();
+            AgentProcess crashing = host.agent(crashAt(point));
+            crashing.awaitReady(READY);
+            CompletableFuture.runAsync(() -> BootRecoveryTest.post(crashing, "/stacks/notes/start"));
+            assertThat(crashing.awaitCrashPoint(REACH)).isEqualTo(point);
+            crashing.kill9();
+
+            AgentProcess last = host.agent();
+            last.awaitReady(READY);
+            assertConverged(host, last, List.of("db", "app", "web", "notes"), List.of());
+        }
+    }
+
+    private static void assertConverged(Host host, AgentProcess agent, List<String> up, List<String> userStopped) {
+        Map<String, JsonNode> stacks = Host.stacks(agent);
+        for (String name : up) {
+            assertThat(host.isRunning(name)).as(name + " runs\n" + host.agentLogs()).isTrue();
+            assertThat(stacks.get(name).get("intent").asText()).as(name + " intent").isEqualTo("running");
+        }
+        for (String name : userStopped) {
+            assertThat(host.isRunning(name)).as(name + " stays stopped\n" + host.agentLogs()).isFalse();
+            assertThat(stacks.get(name).get("intent").asText()).as(name + " intent").isEqualTo("user-stopped");
+        }
+        JsonNode plan = Host.json(agent.get("/recovery/plan"));
+        assertThat(plan.get("pendingMarkers")).as("no operation left half done").isEmpty();
+    }
+}
