@@ -3,6 +3,10 @@ package dev.lifeline.agent.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.lifeline.core.journal.JournalEvent;
 import dev.lifeline.core.model.Intent;
 import dev.lifeline.core.model.StackName;
@@ -21,6 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class SqliteJournalOpenerTest {
     private static final Instant NOW = Instant.parse("2026-05-04T03:02:01.999Z");
@@ -77,6 +82,28 @@ class SqliteJournalOpenerTest {
         new Random(7).nextBytes(garbage);
         Files.write(db(), garbage);
         assertQuarantinedAndRebuilt(garbage);
+    }
+
+    @Test
+    void quarantine_is_logged_as_exactly_one_key_value_line() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(JournalOpener.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            Files.write(db(), "not a db".repeat(100).getBytes());
+            openWithOpener().journal().close();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertThat(appender.list).hasSize(1);
+        String line = appender.list.get(0).getFormattedMessage();
+        assertThat(line).doesNotContain("\n")
+                .startsWith("event=journal_quarantined path=" + db() + " moved_to=" + dir.resolve(QUARANTINE_NAME)
+                        + " reason=\"")
+                .contains("not a database");
+        assertThat(line.lines()).hasSize(1);
+        assertThat(appender.list.get(0).getLevel()).isEqualTo(Level.ERROR);
     }
 
     @Test
