@@ -51,10 +51,13 @@ public final class JournalOpener {
     }
 
     public static Result open(Path dataDir, int maxEvents, Clock clock) {
+        Path[] movedTo = new Path[1];
         try {
-            return new Result(SqliteJournal.open(dataDir, maxEvents), false, Optional.empty(), "");
+            return new Result(SqliteJournal.open(dataDir, maxEvents, c -> movedTo[0] = quarantine(c.path(), clock)),
+                    false, Optional.empty(), "");
         } catch (JournalCorruptException corrupt) {
-            Path moved = quarantine(corrupt.path(), clock);
+            // normally moved while SQLite still had it open (so SQLite cannot delete an unusable -wal on close)
+            Path moved = movedTo[0] != null ? movedTo[0] : quarantine(corrupt.path(), clock);
             log.error(KeyValues.line("event", "journal_quarantined", "path", corrupt.path(), "moved_to", moved,
                     "reason", corrupt.reason()));
             try {

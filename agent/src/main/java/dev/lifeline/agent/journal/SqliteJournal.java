@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,6 +139,15 @@ public final class SqliteJournal implements Journal {
      * @throws JournalException        anything else: unwritable directory, full disk, schema from a newer Lifeline
      */
     public static SqliteJournal open(Path dataDir, int maxEvents) {
+        return open(dataDir, maxEvents, corrupt -> { });
+    }
+
+    /**
+     * Like {@link #open(Path, int)}, but on corruption calls {@code beforeClose} while SQLite still has the file open.
+     * Closing lets SQLite delete a {@code -wal} it could not use, so whoever keeps the files for forensics must move
+     * them aside first (Linux lets us rename open files).
+     */
+    static SqliteJournal open(Path dataDir, int maxEvents, Consumer<JournalCorruptException> beforeClose) {
         if (maxEvents < 1) {
             throw new IllegalArgumentException("maxEvents must be positive: " + maxEvents);
         }
@@ -173,12 +183,17 @@ public final class SqliteJournal implements Journal {
             log.info(KeyValues.line("event", "journal_opened", "path", file, "schema_version", SCHEMA_VERSION,
                     "migrated_from", version));
             return journal;
-        } catch (SQLException e) {
-            closeQuietly(connection);
-            throw classify(file, "open", e);
-        } catch (RuntimeException e) {
-            closeQuietly(connection);
-            throw e;
+        } catch (SQLException | RuntimeException e) {
+            RuntimeException failure = e instanceof SQLException sql ? classify(file, "open", sql)
+                    : (RuntimeException) e;
+            try {
+                if (failure instanceof JournalCorruptException corrupt) {
+                    beforeClose.accept(corrupt);
+                }
+            } finally {
+                closeQuietly(connection);
+            }
+            throw failure;
         }
     }
 
@@ -281,6 +296,11 @@ public final class SqliteJournal implements Journal {
 
     public Path path() {
         return path;
+    }
+
+    /** How many events are kept (the newest). */
+    public int maxEvents() {
+        return maxEvents;
     }
 
     // ---- runs ---------------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteJournalTest {
@@ -156,12 +158,9 @@ class SqliteJournalTest {
 
     @Test
     void default_event_bound_is_ten_thousand() {
+        // the trimming itself is proven with a small bound above; 10,000 fsync'd appends would only add minutes
         try (SqliteJournal journal = open()) {
-            for (int i = 0; i < SqliteJournal.DEFAULT_MAX_EVENTS + 25; i++) {
-                journal.appendEvent(new JournalEvent(t(i), "tick", "", Map.of()));
-            }
-            assertThat(journal.recentEvents(Integer.MAX_VALUE)).hasSize(10_000);
-            assertThat(journal.recentEvents(1).get(0).at()).isEqualTo(t(SqliteJournal.DEFAULT_MAX_EVENTS + 24));
+            assertThat(journal.maxEvents()).isEqualTo(10_000);
         }
     }
 
@@ -333,6 +332,22 @@ class SqliteJournalTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void sqlite_errors_are_classified_into_corruption_or_an_actionable_error() {
+        Path file = dataDir().resolve("journal.db");
+        assertThat(SqliteJournal.classify(file, "write", new SQLiteException("x", SQLiteErrorCode.SQLITE_CORRUPT)))
+                .isInstanceOf(JournalCorruptException.class);
+        assertThat(SqliteJournal.classify(file, "write", new SQLiteException("x", SQLiteErrorCode.SQLITE_NOTADB)))
+                .isInstanceOf(JournalCorruptException.class);
+        assertThat(SqliteJournal.classify(file, "write", new SQLiteException("x", SQLiteErrorCode.SQLITE_FULL)))
+                .isNotInstanceOf(JournalCorruptException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("is full");
+        assertThat(SqliteJournal.classify(file, "open", new SQLiteException("x", SQLiteErrorCode.SQLITE_READONLY)))
+                .isNotInstanceOf(JournalCorruptException.class).hasMessageContaining("writable");
+        assertThat(SqliteJournal.classify(file, "open", new SQLiteException("x", SQLiteErrorCode.SQLITE_CANTOPEN)))
+                .isNotInstanceOf(JournalCorruptException.class).hasMessageContaining("--data-dir");
     }
 
     // ---- helpers ----
