@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.lifeline.agent.command.Command;
+import dev.lifeline.agent.command.ProtectedStackException;
 import dev.lifeline.agent.command.UnknownStackException;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.model.StackName;
@@ -94,6 +95,8 @@ public final class ApiServer implements AutoCloseable {
             send(ex, 405, error(e.getMessage()));
         } catch (UnknownStackException e) {
             send(ex, 404, error(e.getMessage()));
+        } catch (ProtectedStackException e) {
+            send(ex, 409, error(e.getMessage()));
         } catch (IllegalArgumentException e) {
             send(ex, 400, error(e.getMessage()));
         } catch (EngineException e) {

@@ -65,6 +65,9 @@ public final class StackCommands {
     }
 
     private CommandResult stop(Stack stack, String origin) {
+        if (stack.isProtected()) {
+            throw new ProtectedStackException(stack.name().value());
+        }
         Marker marker = new Marker(UUID.randomUUID().toString(), MarkerKind.STOP, origin, List.of(stack.name()),
                 clock.instant(), clock.instant());
         journal.writeMarker(marker);

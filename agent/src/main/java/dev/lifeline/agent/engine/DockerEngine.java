@@ -37,27 +37,69 @@ public final class DockerEngine implements ContainerEngine {
 
     private final URI endpoint;
     private final DockerClient client;
+    private final ZerodepDockerHttpClient http;
+    private volatile Boolean podman;
     private final DockerClient streamClient;
 
     public DockerEngine(URI endpoint) {
         this.endpoint = endpoint;
-        this.client = newClient(endpoint, RESPONSE_TIMEOUT);
+        this.http = httpClient(endpoint, RESPONSE_TIMEOUT);
+        this.client = DockerClientImpl.getInstance(config(endpoint), http);
         // the event stream is idle for long periods: no response timeout, or it would end on a quiet host
         this.streamClient = newClient(endpoint, Duration.ZERO);
     }
 
     private static DockerClient newClient(URI endpoint, Duration responseTimeout) {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        return DockerClientImpl.getInstance(config(endpoint), httpClient(endpoint, responseTimeout));
+    }
+
+    private static DefaultDockerClientConfig config(URI endpoint) {
+        return DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(endpoint.toString())
                 .withDockerTlsVerify(false)
                 .build();
-        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+    }
+
+    private static ZerodepDockerHttpClient httpClient(URI endpoint, Duration responseTimeout) {
+        return new ZerodepDockerHttpClient.Builder()
                 .dockerHost(endpoint)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .responseTimeout(responseTimeout)
                 .maxConnections(16)
                 .build();
-        return DockerClientImpl.getInstance(config, http);
+    }
+
+    /** True when the engine is Podman (from its version report, asked once). */
+    private boolean isPodman() {
+        Boolean known = podman;
+        if (known == null) {
+            known = describe().startsWith("podman ");
+            podman = known;
+        }
+        return known;
+    }
+
+    /**
+     * Podman schedules healthchecks with systemd timers; on a host without systemd they never run and the status
+     * stays {@code starting}. Its own API runs one on request, which updates the status the compatible API reports.
+     * Docker runs healthchecks itself: nothing to do there.
+     */
+    @Override
+    public void runHealthcheck(String id) {
+        if (!isPodman()) {
+            return;
+        }
+        com.github.dockerjava.transport.DockerHttpClient.Request request =
+                com.github.dockerjava.transport.DockerHttpClient.Request.builder()
+                        .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
+                        .path("/v4.0.0/libpod/containers/" + java.net.URLEncoder.encode(id,
+                                java.nio.charset.StandardCharsets.UTF_8) + "/healthcheck")
+                        .build();
+        try (com.github.dockerjava.transport.DockerHttpClient.Response response = http.execute(request)) {
+            log.debug("event=healthcheck_run container={} status={}", id, response.getStatusCode());
+        } catch (RuntimeException e) {
+            throw translate("run the healthcheck of container " + id, e);
+        }
     }
 
     public URI endpoint() {

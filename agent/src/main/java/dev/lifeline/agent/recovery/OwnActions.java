@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The containers Lifeline itself is starting or stopping, so that the engine events those actions cause are not
- * mistaken for a user's stop or a crash. Events arrive asynchronously, so an action stays "own" for a short
- * window after it ends.
+ * mistaken for a user's stop or a crash. Events arrive asynchronously, so a stop stays "own" for a short window after
+ * it ends; a start does not (a container that dies right after Lifeline started it crashed, and supervision must see
+ * that at once).
  */
 public final class OwnActions {
     private static final Duration LINGER = Duration.ofSeconds(10);
@@ -25,7 +26,13 @@ public final class OwnActions {
         inFlight.merge(containerId, 1, Integer::sum);
     }
 
-    public void end(String containerId) {
+    /** A start ended. */
+    public void endStart(String containerId) {
+        inFlight.computeIfPresent(containerId, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** A stop ended: its late events are still ours for a short while. */
+    public void endStop(String containerId) {
         inFlight.computeIfPresent(containerId, (k, n) -> n <= 1 ? null : n - 1);
         until.put(containerId, clock.instant().plus(LINGER));
     }

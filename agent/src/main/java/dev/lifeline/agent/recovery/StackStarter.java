@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class StackStarter {
     private static final Logger log = LoggerFactory.getLogger(StackStarter.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How often to ask an engine that does not run healthchecks itself to run one while a container starts. */
+    private static final Duration HEALTH_PROBE = Duration.ofSeconds(1);
 
     private final ContainerEngine engine;
     private final OwnActions own;
@@ -90,7 +92,7 @@ public final class StackStarter {
                     try {
                         engine.start(c.id());
                     } finally {
-                        own.end(c.id());
+                        own.endStart(c.id());
                     }
                     if (first) {
                         first = false;
@@ -105,6 +107,7 @@ public final class StackStarter {
     }
 
     private void awaitReady(ContainerInfo container, Instant deadline) throws InterruptedException {
+        Instant nextProbe = Instant.MIN;
         while (true) {
             ContainerInfo c = engine.inspect(container.id())
                     .orElseThrow(() -> new StartFailed("container " + container.name() + " disappeared while starting"));
@@ -123,6 +126,10 @@ public final class StackStarter {
                 }
                 if (c.health() == Health.NONE && c.startedAt().map(s -> !s.plus(settleTime).isAfter(now)).orElse(false)) {
                     return;
+                }
+                if (c.health() == Health.STARTING && !now.isBefore(nextProbe)) {
+                    engine.runHealthcheck(c.id());
+                    nextProbe = now.plus(HEALTH_PROBE);
                 }
             }
             if (!now.isBefore(deadline)) {

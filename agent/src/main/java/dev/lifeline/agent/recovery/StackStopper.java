@@ -43,7 +43,7 @@ public final class StackStopper {
                 try {
                     engine.stop(c.id(), stopTimeout);
                 } finally {
-                    own.end(c.id());
+                    own.endStop(c.id());
                 }
                 log.info("event=container_stopped stack={} container={}", stack.name(), name);
                 if (first) {

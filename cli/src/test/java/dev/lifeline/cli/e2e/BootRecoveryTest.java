@@ -75,13 +75,14 @@ class BootRecoveryTest {
     }
 
     @Test
-    void aDependencyThatNeverBecomesReadyFailsItsDependentsButNotTheOthers() {
+    void aDependencyThatNeverBecomesHealthyFailsItsDependentsButNotTheOthers() throws java.io.IOException {
         try (Host host = host()) {
-            // db stays up until the reboot; afterwards every start of it exits at once.
-            Path flag = host.dir.resolve("db-broken");
-            host.create("db", Map.of("lifeline.stack", "db"), List.of("-v", host.dir + ":/host"),
-                    List.of("sh", "-c", "[ -e /host/db-broken ] && exit 1; trap 'exit 143' TERM; "
-                            + "while true; do sleep 0.2; done"));
+            // db's engine healthcheck passes while /host/db-ok exists; after the reboot it never does again.
+            Path ok = host.dir.resolve("db-ok");
+            write(ok);
+            host.create("db", Map.of("lifeline.stack", "db"), List.of("-v", host.dir + ":/host",
+                    "--health-cmd", "test -e /host/db-ok", "--health-interval", "1s", "--health-retries", "2"),
+                    PodmanService.IDLE_COMMAND);
             host.create("app", Map.of("lifeline.stack", "app", "lifeline.depends-on", "db"));
             host.create("other", Map.of("lifeline.stack", "other"));
             host.start("db", "app", "other");
@@ -90,16 +91,37 @@ class BootRecoveryTest {
             Host.await(Duration.ofSeconds(30), "the agent records the running stacks", () ->
                     Host.stacks(first).values().stream().filter(s -> s.get("inRunningSet").asBoolean()).count() == 3);
             host.crashAndReboot(first);
-            write(flag);
+            Files.delete(ok);
 
             AgentProcess second = host.agent();
             second.awaitReady(READY);
             Map<String, String> outcomes = Host.outcomes(second);
-            assertThat(outcomes.get("db")).startsWith("failed").contains("exited with code 1");
+            assertThat(outcomes.get("db")).startsWith("failed").contains("unhealthy");
             assertThat(outcomes.get("app")).startsWith("failed").contains("dependency db");
             assertThat(outcomes.get("other")).startsWith("recovered");
             assertThat(host.isRunning("other")).isTrue();
             assertThat(host.isRunning("app")).as("a dependent never starts before its dependency is ready").isFalse();
+        }
+    }
+
+    @Test
+    void aHealthcheckedDependencyIsHealthyBeforeItsDependentStarts() {
+        try (Host host = host()) {
+            host.create("db", Map.of("lifeline.stack", "db"), List.of("--health-cmd", "true",
+                    "--health-interval", "1s"), PodmanService.IDLE_COMMAND);
+            host.create("app", Map.of("lifeline.stack", "app", "lifeline.depends-on", "db"));
+            host.start("db", "app");
+            AgentProcess first = host.agent();
+            first.awaitReady(READY);
+            Host.await(Duration.ofSeconds(30), "the agent records the running stacks", () ->
+                    Host.stacks(first).values().stream().filter(s -> s.get("inRunningSet").asBoolean()).count() == 2);
+            host.crashAndReboot(first);
+
+            AgentProcess second = host.agent();
+            second.awaitReady(READY);
+            assertThat(Host.outcomes(second).get("app")).startsWith("recovered");
+            assertThat(host.container("db").health()).isEqualTo(dev.lifeline.core.model.Health.HEALTHY);
+            assertThat(host.startedAt("db")).isBefore(host.startedAt("app"));
         }
     }
 

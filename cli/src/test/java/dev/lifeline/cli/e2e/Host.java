@@ -141,6 +141,10 @@ final class Host implements AutoCloseable {
         }
     }
 
+    List<AgentProcess> agents() {
+        return agents;
+    }
+
     String agentLogs() {
         StringBuilder out = new StringBuilder();
         agents.forEach(a -> out.append("---- agent pid ").append(a.pid()).append('\n').append(a.log()));
@@ -152,5 +156,10 @@ final class Host implements AutoCloseable {
         agents.forEach(AgentProcess::close);
         engine.close();
         podman.podmanResult("rm", "-af", "-t", "0");
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp dir is not worth failing a test for
+        }
     }
 }

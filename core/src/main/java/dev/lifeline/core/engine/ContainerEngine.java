@@ -28,6 +28,12 @@ public interface ContainerEngine extends AutoCloseable {
     /** Stops a container cleanly (SIGTERM, then SIGKILL after the timeout); stopping a stopped one is a no-op. */
     void stop(String id, Duration timeout);
 
+    /**
+     * Asks the engine to run the container's healthcheck now. Engines that schedule healthchecks themselves need
+     * nothing (the default); Podman without systemd never runs them on its own.
+     */
+    default void runHealthcheck(String id) {}
+
     /** Streams container events until the subscription is closed; errors (engine gone) end the stream. */
     EventSubscription subscribe(EngineEventListener listener);
 

@@ -40,7 +40,11 @@ public final class AgentProcess implements AutoCloseable {
      */
     public static AgentProcess start(Path dataDir, List<String> args, Map<String, String> env) {
         try {
-            Files.createDirectories(dataDir);
+            if (!Files.exists(dataDir)) {
+                Files.createDirectories(dataDir,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
             Files.deleteIfExists(dataDir.resolve("crash-point.reached"));
             Files.deleteIfExists(dataDir.resolve("agent.address"));
             Path logFile = dataDir.resolveSibling(dataDir.getFileName() + "-agent-" + System.nanoTime() + ".log");

@@ -1,0 +1,101 @@
+package dev.lifeline.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private static final Path DEFAULT_DIR = Path.of("/var/lib/lifeline");
+
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path f = dir.resolve("lifeline.yaml");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void embeddedDefaultsAreSafe() {
+        AgentConfig c = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(), DEFAULT_DIR);
+        assertThat(c.dataDir()).isEqualTo(DEFAULT_DIR);
+        assertThat(c.listen().getAddress().isLoopbackAddress()).as("loopback by default").isTrue();
+        assertThat(c.listen().getPort()).isEqualTo(7411);
+        assertThat(c.recovery().parallelism()).isEqualTo(4);
+        assertThat(c.supervision().crashLoopInitial()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.supervision().crashLoopMax()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.supervision().crashLoopReset()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.engine()).isEmpty();
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsWin() throws IOException {
+        Path f = yaml("data-dir: /from/file\nengine: unix:///file.sock\nrecovery:\n  parallelism: 2\n");
+        AgentConfig c = ConfigLoader.load(Optional.of(f), Map.of("LIFELINE_ENGINE", "unix:///env.sock",
+                "LIFELINE_DATA_DIR", "/from/env"), Map.of("data-dir", "/from/flag"), DEFAULT_DIR);
+        assertThat(c.dataDir()).isEqualTo(Path.of("/from/flag"));
+        assertThat(c.engine()).contains("unix:///env.sock");
+        assertThat(c.recovery().parallelism()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheFile() throws IOException {
+        Path f = yaml("recovery:\n  paralelism: 2\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of(), Map.of(), DEFAULT_DIR))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("recovery.paralelism").hasMessageContaining(f.toString());
+    }
+
+    @Test
+    void aBadValueIsNamedWithItsKeyValueAndSource() throws IOException {
+        Path f = yaml("recovery:\n  settle-time: soon\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of(), Map.of(), DEFAULT_DIR))
+                .hasMessageContaining("recovery.settle-time").hasMessageContaining("'soon'")
+                .hasMessageContaining(f.toString());
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("LIFELINE_LISTEN", "nowhere"), Map.of(),
+                DEFAULT_DIR)).hasMessageContaining("api.listen").hasMessageContaining("LIFELINE_LISTEN");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("recovery.parallelism", "0"), DEFAULT_DIR))
+                .hasMessageContaining("recovery.parallelism").hasMessageContaining("between 1 and 64");
+    }
+
+    @Test
+    void crossFieldRulesNameBothKeys() throws IOException {
+        Path f = yaml("recovery:\n  retry:\n    initial-delay: 1m\n    max-delay: 10s\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of(), Map.of(), DEFAULT_DIR))
+                .hasMessageContaining("recovery.retry.initial-delay").hasMessageContaining("recovery.retry.max-delay");
+    }
+
+    @Test
+    void malformedYamlSaysWhere() throws IOException {
+        Path f = yaml("recovery: [unclosed\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of(), Map.of(), DEFAULT_DIR))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void shippedExampleFileLoadsAndMatchesTheDefaults() {
+        Path example = Path.of("..", "packaging", "lifeline.yaml");
+        AgentConfig fromFile = ConfigLoader.load(Optional.of(example), Map.of(), Map.of(), DEFAULT_DIR);
+        AgentConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(), DEFAULT_DIR);
+        assertThat(fromFile).isEqualTo(defaults);
+    }
+
+    @Test
+    void durationsParseAndFormat() {
+        assertThat(Durations.parse("k", "1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("k", "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThatThrownBy(() -> Durations.parse("k", "10")).hasMessageContaining("'10'");
+        assertThatThrownBy(() -> Durations.parse("k", "5s garbage")).hasMessageContaining("k:");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.lifeline.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.process.AgentProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bad days: a corrupt journal, an engine that is not there yet, a second agent on the same data dir. */
+class ResilienceTest {
+    private static final Duration READY = Duration.ofSeconds(90);
+    private static PodmanService podman;
+
+    @BeforeAll
+    static void engine() {
+        podman = PodmanService.start();
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        podman.close();
+    }
+
+    private static Host host() {
+        return new Host(podman, "recovery:\n  settle-time: 300ms\n");
+    }
+
+    @Test
+    void aCorruptJournalIsQuarantinedAndRebuiltFromTheEngine() throws IOException {
+        try (Host host = host()) {
+            host.create("photos", Map.of("lifeline.stack", "photos"));
+            host.start("photos");
+            host.agent().awaitReady(READY);
+            host.agents().get(0).kill9();
+            Path journal = host.dataDir.resolve("journal.db");
+            byte[] bytes = Files.readAllBytes(journal);
+            for (int i = 0; i < bytes.length; i += 7) {
+                bytes[i] = (byte) (bytes[i] ^ 0x5a);
+            }
+            Files.write(journal, bytes);
+
+            AgentProcess agent = host.agent();
+            agent.awaitReady(READY);
+            assertThat(agent.log()).contains("event=journal_quarantined");
+            try (Stream<Path> files = Files.list(host.dataDir)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .anyMatch(n -> n.startsWith("journal.db.corrupt-"));
+            }
+            assertThat(Host.stacks(agent).get("photos").get("inRunningSet").asBoolean())
+                    .as("the running set is rebuilt from what runs now").isTrue();
+            assertThat(agent.get("/events?limit=50")).contains("journal_rebuilt");
+        }
+    }
+
+    @Test
+    void anAgentStartedBeforeTheEngineWaitsAndRecoversOnceItAnswers() {
+        try (Host host = host()) {
+            host.create("db", Map.of("lifeline.stack", "db"));
+            host.start("db");
+            AgentProcess first = host.agent();
+            first.awaitReady(READY);
+            Host.await(Duration.ofSeconds(30), "db in the running set", () ->
+                    Host.stacks(first).get("db").get("inRunningSet").asBoolean());
+            host.crashAndReboot(first);
+            host.podman.stopService();
+            try {
+                AgentProcess agent = host.agent();
+                Host.await(Duration.ofSeconds(30), "the agent reports that it waits for the engine", () ->
+                        agent.log().contains("event=engine_unreachable"));
+                assertThat(agent.isAlive()).isTrue();
+                assertThat(status(agent, "/health/ready")).as("not ready without an engine").isEqualTo(503);
+                host.podman.startService();
+                agent.awaitReady(READY);
+                assertThat(host.isRunning("db")).isTrue();
+            } finally {
+                if (!host.podman.serviceRunning()) {
+                    host.podman.startService();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSecondAgentOnTheSameDataDirRefusesToStart() {
+        try (Host host = host()) {
+            AgentProcess first = host.agent();
+            first.awaitReady(READY);
+            AgentProcess second = host.agent();
+            Host.await(Duration.ofSeconds(30), "the second agent exits", () -> !second.isAlive());
+            assertThat(second.log()).contains("another Lifeline agent").contains(String.valueOf(first.pid()));
+            assertThat(first.isAlive()).isTrue();
+        }
+    }
+
+    private static int status(AgentProcess agent, String path) {
+        try {
+            return agent.getStatus(path);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}
