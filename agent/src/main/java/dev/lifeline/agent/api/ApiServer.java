@@ -68,7 +68,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        // Not try-with-resources: its catch blocks would run after the exchange is closed, too late to answer.
+        try {
             String method = ex.getRequestMethod();
             URI uri = ex.getRequestURI();
             String path = uri.getPath();
@@ -107,6 +108,8 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("event=api_error path={} error=\"{}\"", ex.getRequestURI().getPath(), e.toString(), e);
             send(ex, 500, error("internal error: " + e.getMessage()));
+        } finally {
+            ex.close();
         }
     }
 

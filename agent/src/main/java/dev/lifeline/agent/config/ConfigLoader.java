@@ -90,14 +90,14 @@ public final class ConfigLoader {
 
     private static AgentConfig build(Reader r, Path defaultDataDir) {
         String dataDir = r.string("data-dir");
-        RetryPolicy retry = r.validated("recovery.", () -> new RetryPolicy(
+        RetryPolicy retry = r.validated("retry.", "recovery.retry.", () -> new RetryPolicy(
                 r.integer("recovery.retry.max-attempts", 1, 100),
                 r.duration("recovery.retry.initial-delay"),
                 r.duration("recovery.retry.max-delay"),
                 r.decimal("recovery.retry.multiplier", 1.0, 10.0),
                 r.decimal("recovery.retry.jitter", 0.0, 1.0),
                 r.duration("recovery.retry.attempt-timeout")));
-        PendingStops.Timing userStops = r.validated("", () -> new PendingStops.Timing(
+        PendingStops.Timing userStops = r.validated("supervision.", "supervision.", () -> new PendingStops.Timing(
                 r.duration("supervision.user-stop-confirm"),
                 r.integer("supervision.shutdown-burst-stacks", 2, 10_000),
                 r.duration("supervision.shutdown-burst-confirm")));
@@ -242,12 +242,18 @@ public final class ConfigLoader {
             }
         }
 
-        /** Builds a validated value; its message names the key relative to {@code prefix}. */
-        <T> T validated(String prefix, java.util.function.Supplier<T> build) {
+        /**
+         * Builds a value that validates itself; its message names keys as {@code shortPrefix...}, which become the
+         * configuration's full keys ({@code fullPrefix...}).
+         */
+        <T> T validated(String shortPrefix, String fullPrefix, java.util.function.Supplier<T> build) {
             try {
                 return build.get();
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(prefix + e.getMessage(), e);
+                String message = String.valueOf(e.getMessage())
+                        .replaceAll("(?<![\\w.-])" + java.util.regex.Pattern.quote(shortPrefix),
+                                java.util.regex.Matcher.quoteReplacement(fullPrefix));
+                throw new ConfigException(message, e);
             }
         }
     }

@@ -166,12 +166,12 @@ class SqliteJournalOpenerTest {
         }
         long pages = Files.size(db()) / pageSize;
         assertThat(pages).isGreaterThan(8);
-        // Scribble over the cell area of pages in the middle of the file (the events b-tree): the header (page 1)
-        // stays valid, so SQLite opens the file and only the integrity check (or the first read) finds the damage.
+        // Scribble over the cell area of every page but the first: the header and schema (page 1) stay valid, so
+        // SQLite opens the file and only the integrity check (or the first read) finds the damage.
         try (RandomAccessFile file = new RandomAccessFile(db().toFile(), "rw")) {
             byte[] scribble = new byte[pageSize - 200];
             Arrays.fill(scribble, (byte) 0x5A);
-            for (long page = pages / 2; page < pages / 2 + 3; page++) {
+            for (long page = 1; page < pages; page++) {
                 file.seek(page * pageSize + 100);
                 file.write(scribble);
             }

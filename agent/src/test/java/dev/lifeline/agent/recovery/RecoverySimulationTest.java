@@ -201,7 +201,9 @@ class RecoverySimulationTest {
         List<String> starts = w.engine().callLog().stream().filter(c -> c.startsWith("start ")).toList();
         for (String stack : expectedUp) {
             for (String dep : w.deps().get(stack)) {
-                if (expectedUp.contains(dep)) {
+                // A dependency the user starts after recovery comes after its dependents, by the user's choice.
+                boolean startedLaterByUser = dep.equals(w.commandStack()) && !w.commandIsStop();
+                if (expectedUp.contains(dep) && !startedLaterByUser) {
                     int lastDepStart = lastIndex(starts, dep);
                     int firstStart = firstIndex(starts, stack, lastDepStart);
                     assertThat(lastDepStart).as(context + ": " + dep + " before " + stack + " in " + starts)

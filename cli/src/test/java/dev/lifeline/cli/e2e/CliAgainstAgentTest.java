@@ -1,0 +1,63 @@
+package dev.lifeline.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeline.cli.CliRunner;
+import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.process.AgentProcess;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The CLI against the real agent, found through the data dir alone. */
+class CliAgainstAgentTest {
+
+    @Test
+    void theCliListsStopsStartsAndPlansThroughTheAgent() {
+        try (PodmanService podman = PodmanService.start();
+                Host host = new Host(podman, "recovery:\n  settle-time: 300ms\n")) {
+            host.create("db", Map.of("lifeline.stack", "db"));
+            host.create("app", Map.of("lifeline.stack", "app", "lifeline.depends-on", "db"));
+            host.create("proxy", Map.of("lifeline.protected", "true"));
+            host.start("db", "app", "proxy");
+            AgentProcess agent = host.agent();
+            agent.awaitReady(Duration.ofSeconds(90));
+            String dataDir = host.dataDir.toString();
+
+            CliRunner.Run stacks = CliRunner.run("stacks", "--data-dir", dataDir);
+            assertThat(stacks.code()).isZero();
+            assertThat(stacks.out()).contains("STACK").contains("db").contains("app").contains("protected");
+            assertThat(CliRunner.run("stacks", "--json", "--data-dir", dataDir).out()).contains("\"name\" : \"app\"");
+
+            CliRunner.Run stop = CliRunner.run("stop", "app", "--data-dir", dataDir);
+            assertThat(stop.code()).as(stop.err()).isZero();
+            assertThat(host.isRunning("app")).isFalse();
+            assertThat(host.isRunning("db")).isTrue();
+
+            CliRunner.Run plan = CliRunner.run("recover", "--dry-run", "--data-dir", dataDir);
+            assertThat(plan.code()).isZero();
+            assertThat(plan.out()).contains("leave-stopped").contains("already-up");
+
+            CliRunner.Run unknown = CliRunner.run("start", "nosuchstack", "--data-dir", dataDir);
+            assertThat(unknown.code()).isEqualTo(2);
+            assertThat(unknown.err()).contains("unknown stack 'nosuchstack'");
+
+            CliRunner.Run protectedStop = CliRunner.run("stop", "proxy", "--data-dir", dataDir);
+            assertThat(protectedStop.code()).isEqualTo(1);
+            assertThat(protectedStop.err()).contains("protected");
+            assertThat(host.isRunning("proxy")).isTrue();
+
+            CliRunner.Run start = CliRunner.run("start", "app", "--data-dir", dataDir);
+            assertThat(start.code()).as(start.err()).isZero();
+            assertThat(host.isRunning("app")).isTrue();
+
+            CliRunner.Run events = CliRunner.run("events", "--data-dir", dataDir);
+            assertThat(events.out()).contains("stack_stopped stack=app").contains("stack_started stack=app");
+
+            CliRunner.Run doctor = CliRunner.run("doctor", "--data-dir", dataDir, "--engine",
+                    podman.socketUri().toString());
+            assertThat(doctor.code()).as(doctor.out()).isZero();
+            assertThat(doctor.out()).contains("engine").contains("podman").contains("running and ready");
+        }
+    }
+}
