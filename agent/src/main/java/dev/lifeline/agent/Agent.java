@@ -5,6 +5,7 @@ import dev.lifeline.agent.api.ApiServer;
 import dev.lifeline.agent.api.ApiToken;
 import dev.lifeline.agent.command.Command;
 import dev.lifeline.agent.command.CommandResult;
+import dev.lifeline.agent.command.DiskGuard;
 import dev.lifeline.agent.command.StackCommands;
 import dev.lifeline.agent.command.StackLocks;
 import dev.lifeline.agent.config.AgentConfig;
@@ -108,7 +109,8 @@ public final class Agent implements AgentOperations, AutoCloseable {
         StackStarter starter = new StackStarter(engine, own, clock, Sleeper.REAL, RandomGenerator.getDefault(),
                 config.recovery().settleTime());
         StackStopper stopper = new StackStopper(engine, own, config.stopTimeout());
-        commands = new StackCommands(inventory, journal, starter, stopper, config.recovery().retry(), crash, clock, locks);
+        commands = new StackCommands(inventory, journal, starter, stopper, config.recovery().retry(), crash, clock, locks,
+                DiskGuard.forDataDir(dataDir));
         recovery = new RecoveryService(inventory, journal, commands, starter, locks, crash, clock,
                 config.recovery().parallelism(), config.recovery().retry());
         if (opened.rebuilt()) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.lifeline.agent.command.Command;
+import dev.lifeline.agent.command.InsufficientDiskException;
 import dev.lifeline.agent.command.ProtectedStackException;
+import dev.lifeline.core.journal.JournalException;
 import dev.lifeline.agent.command.UnknownStackException;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.model.StackName;
@@ -98,6 +100,10 @@ public final class ApiServer implements AutoCloseable {
             send(ex, 404, error(e.getMessage()));
         } catch (ProtectedStackException e) {
             send(ex, 409, error(e.getMessage()));
+        } catch (InsufficientDiskException e) {
+            send(ex, 507, error(e.getMessage()));
+        } catch (JournalException e) {
+            send(ex, 503, error("the journal cannot record this durably, so nothing was changed: " + e.getMessage()));
         } catch (IllegalArgumentException e) {
             send(ex, 400, error(e.getMessage()));
         } catch (EngineException e) {

@@ -36,9 +36,10 @@ public final class StackCommands {
     private final CrashPoints crash;
     private final InstantSource clock;
     private final StackLocks locks;
+    private final DiskGuard disk;
 
     public StackCommands(Inventory inventory, Journal journal, StackStarter starter, StackStopper stopper,
-            RetryPolicy retry, CrashPoints crash, InstantSource clock, StackLocks locks) {
+            RetryPolicy retry, CrashPoints crash, InstantSource clock, StackLocks locks, DiskGuard disk) {
         this.inventory = inventory;
         this.journal = journal;
         this.starter = starter;
@@ -47,10 +48,12 @@ public final class StackCommands {
         this.crash = crash;
         this.clock = clock;
         this.locks = locks;
+        this.disk = disk;
     }
 
     public CommandResult execute(Command command) throws InterruptedException {
         Stack stack = requireStack(command.stack());
+        disk.requireRoom((command instanceof Command.StopStack ? "stop " : "start ") + stack.name());
         return switch (command) {
             case Command.StopStack stop -> locks.with(stack.name(), () -> stop(stack, stop.origin()));
             case Command.StartStack start -> locks.with(stack.name(), () -> start(stack, start.origin()));

@@ -3,6 +3,7 @@ package dev.lifeline.agent.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.agent.command.Command;
+import dev.lifeline.agent.command.DiskGuard;
 import dev.lifeline.agent.command.StackCommands;
 import dev.lifeline.agent.command.StackLocks;
 import dev.lifeline.core.engine.ComposeFiles;
@@ -139,7 +140,7 @@ class RecoverySimulationTest {
                     Duration.ofSeconds(30));
             StackLocks locks = new StackLocks();
             StackCommands commands = new StackCommands(inventory, w.journal(), starter, stopper, retry, crash, w.clock(),
-                    locks);
+                    locks, DiskGuard.NONE);
             return new Agent(new RecoveryService(inventory, w.journal(), commands, starter, locks, crash, w.clock(), 1,
                     retry), commands);
         }

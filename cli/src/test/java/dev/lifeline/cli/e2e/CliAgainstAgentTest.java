@@ -19,10 +19,18 @@ class CliAgainstAgentTest {
             host.create("db", Map.of("lifeline.stack", "db"));
             host.create("app", Map.of("lifeline.stack", "app", "lifeline.depends-on", "db"));
             host.create("proxy", Map.of("lifeline.protected", "true"));
-            host.start("db", "app", "proxy");
+            host.create("odd", Map.of("lifeline.stack", "odd", "lifeline.tier", "high",
+                    "lifeline.depends-on", "db,not a name"));
+            host.start("db", "app", "proxy", "odd");
             AgentProcess agent = host.agent();
             agent.awaitReady(Duration.ofSeconds(90));
             String dataDir = host.dataDir.toString();
+
+            // Bad labels are reported per container and never stop the agent.
+            var odd = Host.stacks(agent).get("odd");
+            assertThat(odd.get("problems").toString()).contains("lifeline.tier").contains("high")
+                    .contains("lifeline.depends-on").contains("not a name");
+            assertThat(agent.log()).contains("event=label_problem stack=odd");
 
             CliRunner.Run stacks = CliRunner.run("stacks", "--data-dir", dataDir);
             assertThat(stacks.code()).isZero();

@@ -100,6 +100,38 @@ class ResilienceTest {
         }
     }
 
+    @Test
+    void aStopIsRefusedWhenTheJournalDiskIsNearlyFullAndNothingChanges() throws Exception {
+        try (Host host = host()) {
+            host.create("app", Map.of("lifeline.stack", "app"));
+            host.start("app");
+            // The data dir on a 12 MiB tmpfs: less free space than Lifeline requires for a disruptive step.
+            Files.createDirectories(host.dataDir);
+            run("mount", "-t", "tmpfs", "-o", "size=12m,mode=0700", "tmpfs", host.dataDir.toString());
+            try {
+                AgentProcess agent = host.agent();
+                agent.awaitReady(READY);
+                var response = agent.post("/stacks/app/stop");
+                assertThat(response.statusCode()).isEqualTo(507);
+                assertThat(response.body()).contains("KiB free").contains("nothing was changed");
+                assertThat(host.isRunning("app")).isTrue();
+                assertThat(Host.stacks(agent).get("app").get("intent").asText()).isEqualTo("running");
+                agent.terminate();
+            } finally {
+                run("umount", host.dataDir.toString());
+            }
+        }
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed (this test needs root to mount a tmpfs): "
+                    + out);
+        }
+    }
+
     private static int status(AgentProcess agent, String path) {
         try {
             return agent.getStatus(path);
