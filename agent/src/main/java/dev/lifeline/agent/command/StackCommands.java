@@ -77,7 +77,7 @@ public final class StackCommands {
         crash.reach(CrashPoint.STOP_AFTER_MARKER);
         journal.setIntent(stack.name(), Intent.USER_STOPPED, "stopped by " + origin, clock.instant());
         journal.removeFromRunningSet(Set.of(stack.name()), clock.instant());
-        withdrawStartPromises(stack.name());
+        StartPromises.withdraw(journal, clock, stack.name());
         stopper.stop(stack, crash, CrashPoint.STOP_AFTER_FIRST_CONTAINER);
         crash.reach(CrashPoint.STOP_BEFORE_CLEAR);
         journal.clearMarker(marker.id(), clock.instant());
@@ -112,24 +112,6 @@ public final class StackCommands {
     }
 
     /**
-     * The user's stop wins over any open promise to start the stack (a failed start, a failed recovery): rewrite
-     * those markers without it, new marker first so a crash in between keeps the other stacks promised.
-     */
-    private void withdrawStartPromises(StackName stack) {
-        for (Marker m : journal.openMarkers()) {
-            if (m.kind() != MarkerKind.START || !m.stacks().contains(stack)) {
-                continue;
-            }
-            List<StackName> rest = m.stacks().stream().filter(s -> !s.equals(stack)).toList();
-            if (!rest.isEmpty()) {
-                journal.writeMarker(new Marker(UUID.randomUUID().toString(), m.kind(), m.owner(), rest,
-                        m.createdAt(), m.deadline()));
-            }
-            journal.clearMarker(m.id(), clock.instant());
-        }
-    }
-
-    /**
      * Takes over a START marker left by a crash of the user's start: the user asked for it, so the intent becomes
      * running and the stack joins the running set; recovery then starts it.
      */
@@ -150,7 +132,7 @@ public final class StackCommands {
     /** Finishes a STOP marker left by a crash: the user asked for the stop, so it is completed. */
     public void finishStop(Marker marker) throws InterruptedException {
         for (StackName name : marker.stacks()) {
-            withdrawStartPromises(name);
+            StartPromises.withdraw(journal, clock, name);
             journal.setIntent(name, Intent.USER_STOPPED, "stopped by " + marker.owner() + " (finished after a crash)",
                     clock.instant());
             journal.removeFromRunningSet(Set.of(name), clock.instant());

@@ -1,6 +1,7 @@
 package dev.lifeline.agent.supervise;
 
 import dev.lifeline.agent.command.StackLocks;
+import dev.lifeline.agent.command.StartPromises;
 import dev.lifeline.agent.recovery.Inventory;
 import dev.lifeline.agent.recovery.OwnActions;
 import dev.lifeline.agent.recovery.StackStarter;
@@ -31,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -233,7 +233,7 @@ public final class Supervisor implements AutoCloseable {
             log.info("event=stack_running stack={}", name);
         }
         if (promised.contains(name)) {
-            keepPromisesExcept(name);
+            StartPromises.withdraw(journal, clock, name);
         }
     }
 
@@ -305,20 +305,6 @@ public final class Supervisor implements AutoCloseable {
                 }
             }
         });
-    }
-
-    private void keepPromisesExcept(StackName up) {
-        for (Marker m : journal.openMarkers()) {
-            if (m.kind() != MarkerKind.START || !m.stacks().contains(up)) {
-                continue;
-            }
-            List<StackName> rest = m.stacks().stream().filter(s -> !s.equals(up)).toList();
-            if (!rest.isEmpty()) {
-                journal.writeMarker(new Marker(UUID.randomUUID().toString(), m.kind(), m.owner(), rest,
-                        m.createdAt(), m.deadline()));
-            }
-            journal.clearMarker(m.id(), clock.instant());
-        }
     }
 
     private void warnAboutRestartPolicy(Stack stack) {

@@ -9,24 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Boot recovery of the real agent process on a real Podman engine after a simulated host reboot. */
-class BootRecoveryTest {
-    private static final Duration READY = Duration.ofSeconds(90);
-    private static PodmanService podman;
-
-    @BeforeAll
-    static void engine() {
-        podman = PodmanService.start();
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        podman.close();
-    }
+class BootRecoveryTest extends RealEngineTest {
 
     private static Host host() {
         return new Host(podman, "recovery:\n  settle-time: 500ms\n  retry:\n    initial-delay: 200ms\n"
@@ -47,8 +33,7 @@ class BootRecoveryTest {
 
             AgentProcess first = host.agent();
             first.awaitReady(READY);
-            Host.await(Duration.ofSeconds(30), "the agent records every running stack", () ->
-                    Host.stacks(first).values().stream().filter(s -> s.get("inRunningSet").asBoolean()).count() == 5);
+            awaitRunningSet(first, 5);
             assertThat(first.get("/stacks")).contains("\"intent\":\"running\"");
             assertThat(post(first, "/stacks/notes/stop")).isEqualTo(200);
             assertThat(host.isRunning("notes")).isFalse();
@@ -88,8 +73,7 @@ class BootRecoveryTest {
             host.start("db", "app", "other");
             AgentProcess first = host.agent();
             first.awaitReady(READY);
-            Host.await(Duration.ofSeconds(30), "the agent records the running stacks", () ->
-                    Host.stacks(first).values().stream().filter(s -> s.get("inRunningSet").asBoolean()).count() == 3);
+            awaitRunningSet(first, 3);
             host.crashAndReboot(first);
             Files.delete(ok);
 
@@ -113,8 +97,7 @@ class BootRecoveryTest {
             host.start("db", "app");
             AgentProcess first = host.agent();
             first.awaitReady(READY);
-            Host.await(Duration.ofSeconds(30), "the agent records the running stacks", () ->
-                    Host.stacks(first).values().stream().filter(s -> s.get("inRunningSet").asBoolean()).count() == 2);
+            awaitRunningSet(first, 2);
             host.crashAndReboot(first);
 
             AgentProcess second = host.agent();

@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -20,23 +18,11 @@ import org.junit.jupiter.params.provider.FieldSource;
  * kill -9 of the real agent process at every named crash point of recovery, stop and start; after a restart the host
  * converges: the right stacks run, the user's decisions hold, and no operation marker is left open.
  */
-class CrashPointTest {
-    private static final Duration READY = Duration.ofSeconds(90);
+class CrashPointTest extends RealEngineTest {
     private static final Duration REACH = Duration.ofSeconds(60);
     static final List<String> RECOVERY_POINTS = CrashPoint.RECOVERY;
     static final List<String> STOP_POINTS = CrashPoint.STOP;
     static final List<String> START_POINTS = CrashPoint.START;
-    private static PodmanService podman;
-
-    @BeforeAll
-    static void engine() {
-        podman = PodmanService.start();
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        podman.close();
-    }
 
     private static Host hostWithStacks() {
         Host host = new Host(podman, "recovery:\n  settle-time: 300ms\n");
@@ -49,11 +35,7 @@ class CrashPointTest {
     }
 
     private static AgentProcess readyAgent(Host host) {
-        AgentProcess agent = host.agent();
-        agent.awaitReady(READY);
-        Host.await(Duration.ofSeconds(30), "the agent records the running stacks", () ->
-                Host.stacks(agent).values().stream().filter(s -> s.get("inRunningSet").asBoolean()).count() == 4);
-        return agent;
+        return readyAgent(host, 4);
     }
 
     private static Map<String, String> crashAt(String point) {

@@ -10,24 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Bad days: a corrupt journal, an engine that is not there yet, a second agent on the same data dir. */
-class ResilienceTest {
-    private static final Duration READY = Duration.ofSeconds(90);
-    private static PodmanService podman;
-
-    @BeforeAll
-    static void engine() {
-        podman = PodmanService.start();
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        podman.close();
-    }
+class ResilienceTest extends RealEngineTest {
 
     private static Host host() {
         return new Host(podman, "recovery:\n  settle-time: 300ms\n");

@@ -11,24 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The agent's own shutdown, and the host's: neither is ever mistaken for the user stopping stacks. */
-class ShutdownTest {
-    private static final Duration READY = Duration.ofSeconds(90);
-    private static PodmanService podman;
-
-    @BeforeAll
-    static void engine() {
-        podman = PodmanService.start();
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        podman.close();
-    }
+class ShutdownTest extends RealEngineTest {
 
     private static Host hostWith(String... stacks) {
         Host host = new Host(podman, "recovery:\n  settle-time: 300ms\nsupervision:\n  resync-interval: 1s\n"
@@ -38,14 +24,6 @@ class ShutdownTest {
             host.start(s);
         }
         return host;
-    }
-
-    private static AgentProcess readyAgent(Host host, int stacks) {
-        AgentProcess agent = host.agent();
-        agent.awaitReady(READY);
-        Host.await(Duration.ofSeconds(30), "the agent records the running stacks", () ->
-                Host.stacks(agent).values().stream().filter(s -> s.get("inRunningSet").asBoolean()).count() == stacks);
-        return agent;
     }
 
     @Test

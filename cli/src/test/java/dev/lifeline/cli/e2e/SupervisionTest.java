@@ -10,24 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Supervision by the real agent on real Podman: stops from outside become intent, crashes restart with backoff. */
-class SupervisionTest {
-    private static final Duration READY = Duration.ofSeconds(90);
-    private static PodmanService podman;
-
-    @BeforeAll
-    static void engine() {
-        podman = PodmanService.start();
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        podman.close();
-    }
+class SupervisionTest extends RealEngineTest {
 
     private static Host host() {
         return new Host(podman, "recovery:\n  settle-time: 300ms\nsupervision:\n  resync-interval: 1s\n"

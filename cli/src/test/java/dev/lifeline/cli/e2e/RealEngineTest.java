@@ -1,0 +1,38 @@
+package dev.lifeline.cli.e2e;
+
+import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.process.AgentProcess;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Tests of the real agent process on one private, real Podman engine per test class. */
+abstract class RealEngineTest {
+    /** Generous: a slow machine makes a test slower, never red. */
+    static final Duration READY = Duration.ofSeconds(90);
+    static PodmanService podman;
+
+    @BeforeAll
+    static void startEngine() {
+        podman = PodmanService.start();
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        podman.close();
+    }
+
+    /** Starts the agent and waits until it is ready and has recorded {@code runningStacks} stacks as running. */
+    static AgentProcess readyAgent(Host host, int runningStacks) {
+        AgentProcess agent = host.agent();
+        agent.awaitReady(READY);
+        awaitRunningSet(agent, runningStacks);
+        return agent;
+    }
+
+    static void awaitRunningSet(AgentProcess agent, int runningStacks) {
+        Host.await(Duration.ofSeconds(30), "the agent records " + runningStacks + " running stacks", () ->
+                Host.stacks(agent).values().stream().filter(s -> s.get("inRunningSet").asBoolean()).count()
+                        == runningStacks);
+    }
+}
