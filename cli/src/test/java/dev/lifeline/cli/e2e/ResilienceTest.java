@@ -26,12 +26,15 @@ class ResilienceTest extends RealEngineTest {
             host.start("photos");
             host.agent().awaitReady(READY);
             host.agents().get(0).kill9();
+            // After a kill -9 most of the journal may still be in its write-ahead log; damage both files.
             Path journal = host.dataDir.resolve("journal.db");
-            byte[] bytes = Files.readAllBytes(journal);
-            for (int i = 0; i < bytes.length; i += 7) {
-                bytes[i] = (byte) (bytes[i] ^ 0x5a);
+            byte[] garbage = new byte[16 * 1024];
+            java.util.Arrays.fill(garbage, (byte) 0x5a);
+            Files.write(journal, garbage);
+            Path wal = host.dataDir.resolve("journal.db-wal");
+            if (Files.exists(wal)) {
+                Files.write(wal, garbage);
             }
-            Files.write(journal, bytes);
 
             AgentProcess agent = host.agent();
             agent.awaitReady(READY);
