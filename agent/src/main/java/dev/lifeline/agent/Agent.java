@@ -49,6 +49,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -89,7 +90,22 @@ public final class Agent implements AgentOperations, AutoCloseable {
     /** Runs until {@link #shutdown} (the JVM's SIGTERM hook calls it). */
     public void run() throws Exception {
         Path dataDir = config.dataDir();
-        lock = DataDirLock.acquire(dataDir);
+        // Connecting to the engine (client set-up, first requests) is the slowest part of a start: it runs while
+        // the data dir is locked, the journal opened and the API started. It only reads; nothing acts before the lock.
+        CompletableFuture<ContainerEngine> engineReady = new CompletableFuture<>();
+        Thread connector = Thread.ofPlatform().daemon().name("engine-connect").start(() -> {
+            try {
+                engineReady.complete(connectEngine());
+            } catch (Throwable e) {
+                engineReady.completeExceptionally(e);
+            }
+        });
+        try {
+            lock = DataDirLock.acquire(dataDir);
+        } catch (RuntimeException e) {
+            connector.interrupt();
+            throw e;
+        }
         JournalOpener.Result opened = JournalOpener.open(dataDir);
         journal = opened.journal();
         CrashPoints crash = new HaltingCrashPoints(environment.get(HaltingCrashPoints.ENV), dataDir);
@@ -102,7 +118,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
         api = ApiServer.start(config.listen(), this, ApiToken.loadOrCreate(config.tokenFile()));
         writeAddressFile(api.url());
 
-        engine = connectEngine();
+        engine = awaitEngine(engineReady);
         OwnActions own = new OwnActions(clock);
         inventory = new Inventory(engine, new StackAssembler(new ComposeFileReader()));
         StackLocks locks = new StackLocks();
@@ -139,6 +155,21 @@ public final class Agent implements AgentOperations, AutoCloseable {
         journal.appendEvent(new JournalEvent(clock.instant(), "journal_rebuilt", "",
                 Map.of("reason", reason, "running_stacks", up.stream().map(StackName::value).sorted().toList().toString())));
         log.warn("event=journal_rebuilt_from_engine running_stacks={} reason=\"{}\"", up.size(), reason);
+    }
+
+    private static ContainerEngine awaitEngine(CompletableFuture<ContainerEngine> engineReady)
+            throws InterruptedException {
+        try {
+            return engineReady.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private ContainerEngine connectEngine() throws InterruptedException {

@@ -39,14 +39,12 @@ public final class DockerEngine implements ContainerEngine {
     private final DockerClient client;
     private final ZerodepDockerHttpClient http;
     private volatile Boolean podman;
-    private final DockerClient streamClient;
+    private DockerClient streamClient;
 
     public DockerEngine(URI endpoint) {
         this.endpoint = endpoint;
         this.http = httpClient(endpoint, RESPONSE_TIMEOUT);
         this.client = DockerClientImpl.getInstance(config(endpoint), http);
-        // the event stream is idle for long periods: no response timeout, or it would end on a quiet host
-        this.streamClient = newClient(endpoint, Duration.ZERO);
     }
 
     private static DockerClient newClient(URI endpoint, Duration responseTimeout) {
@@ -67,6 +65,17 @@ public final class DockerEngine implements ContainerEngine {
                 .responseTimeout(responseTimeout)
                 .maxConnections(16)
                 .build();
+    }
+
+    /**
+     * The client for the event stream, made on first use (it is not on the way to recovery): the stream is idle for
+     * long periods, so it has no response timeout, or it would end on a quiet host.
+     */
+    private synchronized DockerClient streamClient() {
+        if (streamClient == null) {
+            streamClient = newClient(endpoint, Duration.ZERO);
+        }
+        return streamClient;
     }
 
     /** True when the engine is Podman (from its version report, asked once). */
@@ -132,10 +141,27 @@ public final class DockerEngine implements ContainerEngine {
     @Override
     public List<ContainerInfo> listContainers() {
         List<Container> all = call("list containers", () -> client.listContainersCmd().withShowAll(true).exec());
+        // Inspect concurrently (the client's connection pool bounds it): a host with many containers is listed in
+        // the time of a few inspects, not the sum of all of them.
         List<ContainerInfo> result = new ArrayList<>(all.size());
-        for (Container c : all) {
-            // removed between list and inspect: it simply is not there any more
-            inspect(c.getId()).ifPresent(result::add);
+        try (java.util.concurrent.ExecutorService inspects =
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Optional<ContainerInfo>>> pending = new ArrayList<>(all.size());
+            for (Container c : all) {
+                pending.add(inspects.submit(() -> inspect(c.getId())));
+            }
+            for (java.util.concurrent.Future<Optional<ContainerInfo>> f : pending) {
+                // removed between list and inspect: it simply is not there any more
+                f.get().ifPresent(result::add);
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw translate("inspect containers", new IllegalStateException(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.unreachable("interrupted while listing containers at " + endpoint, e);
         }
         return result;
     }
@@ -181,7 +207,7 @@ public final class DockerEngine implements ContainerEngine {
     public EventSubscription subscribe(EngineEventListener listener) {
         EventStream stream = new EventStream(listener, endpoint);
         try {
-            streamClient.eventsCmd().withEventTypeFilter("container").exec(stream);
+            streamClient().eventsCmd().withEventTypeFilter("container").exec(stream);
         } catch (RuntimeException e) {
             stream.close();
             throw translate("subscribe to events", e);
@@ -198,7 +224,11 @@ public final class DockerEngine implements ContainerEngine {
     @Override
     public void close() {
         closeQuietly(client);
-        closeQuietly(streamClient);
+        synchronized (this) {
+            if (streamClient != null) {
+                closeQuietly(streamClient);
+            }
+        }
     }
 
     private <T> T call(String what, Supplier<T> action) {

@@ -12,9 +12,14 @@ import dev.lifeline.core.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -80,64 +85,107 @@ public final class StackStarter {
         Map<String, ContainerInfo> byName = stack.containers().stream()
                 .collect(Collectors.toMap(ContainerInfo::name, Function.identity()));
         boolean first = true;
-        for (List<String> level : ContainerOrder.levels(stack).levels()) {
-            for (String name : level) {
-                ContainerInfo c = byName.get(name);
-                Optional<ContainerInfo> now = engine.inspect(c.id());
-                if (now.isEmpty()) {
-                    throw new StartFailed("container " + name + " no longer exists");
-                }
-                if (!now.get().isUp()) {
-                    own.begin(c.id());
-                    try {
-                        engine.start(c.id());
-                    } finally {
-                        own.endStart(c.id());
-                    }
-                    if (first) {
-                        first = false;
-                        crash.reach(firstStartPoint);
-                    }
-                }
+        for (List<String> names : ContainerOrder.levels(stack).levels()) {
+            List<ContainerInfo> level = names.stream().map(byName::get).toList();
+            boolean startedAny = startLevel(level);
+            if (startedAny && first) {
+                first = false;
+                crash.reach(firstStartPoint);
             }
-            for (String name : level) {
-                awaitReady(byName.get(name), deadline);
-            }
+            awaitReady(level, deadline);
         }
     }
 
-    private void awaitReady(ContainerInfo container, Instant deadline) throws InterruptedException {
-        Instant nextProbe = Instant.MIN;
-        while (true) {
-            ContainerInfo c = engine.inspect(container.id())
-                    .orElseThrow(() -> new StartFailed("container " + container.name() + " disappeared while starting"));
-            Instant now = clock.instant();
-            switch (c.status()) {
-                case EXITED, DEAD -> throw new StartFailed("container " + c.name() + " exited with code "
-                        + c.exitCode() + (c.oomKilled() ? " (out of memory)" : "") + " while starting");
-                default -> { }
+    /**
+     * Starts the stopped containers of one level at once: they do not depend on each other. Returns whether any
+     * container had to be started.
+     */
+    private boolean startLevel(List<ContainerInfo> level) throws InterruptedException {
+        if (level.size() == 1) {
+            return startIfDown(level.get(0));
+        }
+        try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (ContainerInfo c : level) {
+                results.add(starts.submit(() -> startIfDown(c)));
             }
-            if (c.isUp()) {
-                if (c.health() == Health.HEALTHY) {
-                    return;
+            boolean any = false;
+            for (Future<Boolean> f : results) {
+                try {
+                    any |= f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new StartFailed(String.valueOf(e.getCause()));
                 }
-                if (c.health() == Health.UNHEALTHY) {
-                    throw new StartFailed("container " + c.name() + " is unhealthy");
+            }
+            return any;
+        }
+    }
+
+    private boolean startIfDown(ContainerInfo container) {
+        ContainerInfo now = engine.inspect(container.id())
+                .orElseThrow(() -> new StartFailed("container " + container.name() + " no longer exists"));
+        if (now.isUp()) {
+            return false;
+        }
+        own.begin(container.id());
+        try {
+            engine.start(container.id());
+        } finally {
+            own.endStart(container.id());
+        }
+        return true;
+    }
+
+    /** Waits until every container of the level is ready; fails as soon as one of them cannot become ready. */
+    private void awaitReady(List<ContainerInfo> level, Instant deadline) throws InterruptedException {
+        Map<String, Instant> nextProbe = new HashMap<>();
+        List<ContainerInfo> pending = new ArrayList<>(level);
+        while (true) {
+            Instant now = clock.instant();
+            List<ContainerInfo> stillPending = new ArrayList<>();
+            for (ContainerInfo container : pending) {
+                ContainerInfo c = engine.inspect(container.id()).orElseThrow(() ->
+                        new StartFailed("container " + container.name() + " disappeared while starting"));
+                if (!isReady(c, now)) {
+                    stillPending.add(c);
+                    if (c.health() == Health.STARTING && !now.isBefore(nextProbe.getOrDefault(c.id(), Instant.MIN))) {
+                        engine.runHealthcheck(c.id());
+                        nextProbe.put(c.id(), now.plus(HEALTH_PROBE));
+                    }
                 }
-                if (c.health() == Health.NONE && c.startedAt().map(s -> !s.plus(settleTime).isAfter(now)).orElse(false)) {
-                    return;
-                }
-                if (c.health() == Health.STARTING && !now.isBefore(nextProbe)) {
-                    engine.runHealthcheck(c.id());
-                    nextProbe = now.plus(HEALTH_PROBE);
-                }
+            }
+            if (stillPending.isEmpty()) {
+                return;
             }
             if (!now.isBefore(deadline)) {
+                ContainerInfo c = stillPending.get(0);
                 throw new StartFailed("container " + c.name() + " not ready within the attempt timeout (status "
                         + c.status().name().toLowerCase() + ", health " + c.health().name().toLowerCase() + ")");
             }
+            pending = stillPending;
             sleeper.sleep(POLL);
         }
+    }
+
+    /** Ready: healthy, or running for the settle time without a healthcheck. Throws when it cannot become ready. */
+    private boolean isReady(ContainerInfo c, Instant now) {
+        switch (c.status()) {
+            case EXITED, DEAD -> throw new StartFailed("container " + c.name() + " exited with code " + c.exitCode()
+                    + (c.oomKilled() ? " (out of memory)" : "") + " while starting");
+            default -> { }
+        }
+        if (!c.isUp()) {
+            return false;
+        }
+        return switch (c.health()) {
+            case HEALTHY -> true;
+            case UNHEALTHY -> throw new StartFailed("container " + c.name() + " is unhealthy");
+            case STARTING -> false;
+            case NONE -> c.startedAt().map(s -> !s.plus(settleTime).isAfter(now)).orElse(false);
+        };
     }
 
     /** One attempt failed; the message says which container and why. */

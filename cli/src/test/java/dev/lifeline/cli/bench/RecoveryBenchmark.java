@@ -66,6 +66,33 @@ public final class RecoveryBenchmark {
         this.agentArgs = List.of("--engine", podman.socketUri().toString(), "--config", config.toString());
     }
 
+    /**
+     * The agent as users run it: {@code java $(packaging/jvm.options) -XX:SharedArchiveFile=... -jar lifeline.jar
+     * agent} when {@code -Dlifeline.bench.jar} names the shaded jar (scripts/bench does), else on the class path.
+     */
+    private AgentProcess launch(Path dataDir) {
+        String jar = System.getProperty("lifeline.bench.jar");
+        if (jar == null) {
+            return AgentProcess.start(dataDir, agentArgs, Map.of());
+        }
+        List<String> options = new ArrayList<>(AgentProcess.shippedJvmOptions(PodmanService.findRepoRoot()));
+        options.add("-XX:SharedArchiveFile=" + work.resolve("agent.jsa"));
+        options.add("-XX:+AutoCreateSharedArchive");
+        return AgentProcess.startJar(Path.of(jar), options, dataDir, agentArgs, Map.of());
+    }
+
+    /** One clean run so that the class-data-sharing archive exists, as it does on a host after the first stop. */
+    private void warmUp() throws InterruptedException {
+        if (System.getProperty("lifeline.bench.jar") == null) {
+            return;
+        }
+        AgentProcess agent = launch(work.resolve("warm-up"));
+        awaitReady(agent);
+        agent.terminate();
+        log("warm-up run done (class-data-sharing archive %s)", Files.exists(work.resolve("agent.jsa"))
+                ? "written" : "NOT written");
+    }
+
     public static void main(String[] args) throws Exception {
         int runs = intArg(args, "--runs", 3);
         int readyRuns = intArg(args, "--ready-runs", 5);
@@ -86,13 +113,14 @@ public final class RecoveryBenchmark {
                 countStacks(), STACKS_PER_LEVEL.length, settleMillis);
         createStacks();
         startAllCli();
+        warmUp();
 
         // 1. start-to-ready with nothing to recover: fresh data dir each time, stacks already up
         List<Double> startToReady = new ArrayList<>();
         for (int i = 1; i <= readyRuns; i++) {
             Path dataDir = work.resolve("fresh-" + i);
             long t0 = System.nanoTime();
-            AgentProcess agent = AgentProcess.start(dataDir, agentArgs, Map.of());
+            AgentProcess agent = launch(dataDir);
             long t1 = awaitReady(agent);
             startToReady.add(seconds(t1 - t0));
             agent.kill9();
@@ -122,7 +150,7 @@ public final class RecoveryBenchmark {
 
         // 3. the agent learns the running set
         Path dataDir = work.resolve("data");
-        AgentProcess agent = AgentProcess.start(dataDir, agentArgs, Map.of());
+        AgentProcess agent = launch(dataDir);
         awaitReady(agent);
         awaitRunningSet(agent);
         log("agent learned the running set (%d stacks)", countStacks());
@@ -138,7 +166,7 @@ public final class RecoveryBenchmark {
             simulateReboot(agent);
             long t0 = System.nanoTime();
             Instant spawn = Instant.now();
-            agent = AgentProcess.start(dataDir, agentArgs, Map.of());
+            agent = launch(dataDir);
             long t1 = awaitReady(agent);
             double took = seconds(t1 - t0);
             requireRunning(countContainers(), "after agent recovery run " + i);

@@ -35,10 +35,45 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code lifeline agent --data-dir DIR --listen 127.0.0.1:0 ARGS...} with extra environment (for example
-     * {@code LIFELINE_CRASH_AT}); output goes to {@code DIR/../agent-N.log}.
+     * Starts {@code lifeline agent --data-dir DIR --listen 127.0.0.1:0 ARGS...} on this JVM's class path, with extra
+     * environment (for example {@code LIFELINE_CRASH_AT}); output goes to a log file beside the data dir.
      */
     public static AgentProcess start(Path dataDir, List<String> args, Map<String, String> env) {
+        List<String> launcher = List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                MAIN_CLASS);
+        return spawn(launcher, dataDir, args, env);
+    }
+
+    /**
+     * Starts the agent the way a user runs it: {@code java JVM_OPTIONS -jar lifeline.jar agent ...}, for benchmarks
+     * that must measure the shipped launch, not the test class path.
+     */
+    public static AgentProcess startJar(Path jar, List<String> jvmOptions, Path dataDir, List<String> args,
+            Map<String, String> env) {
+        List<String> launcher = new ArrayList<>();
+        launcher.add(javaBinary());
+        launcher.addAll(jvmOptions);
+        launcher.addAll(List.of("-jar", jar.toString()));
+        return spawn(launcher, dataDir, args, env);
+    }
+
+    /** The JVM options a user's agent runs with: {@code packaging/jvm.options}, one per line, # comments. */
+    public static List<String> shippedJvmOptions(Path repoRoot) {
+        try {
+            return Files.readAllLines(repoRoot.resolve("packaging/jvm.options")).stream().map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read packaging/jvm.options: " + e.getMessage(), e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static AgentProcess spawn(List<String> launcher, Path dataDir, List<String> args,
+            Map<String, String> env) {
         try {
             if (!Files.exists(dataDir)) {
                 Files.createDirectories(dataDir,
@@ -48,11 +83,8 @@ public final class AgentProcess implements AutoCloseable {
             Files.deleteIfExists(dataDir.resolve("crash-point.reached"));
             Files.deleteIfExists(dataDir.resolve("agent.address"));
             Path logFile = dataDir.resolveSibling(dataDir.getFileName() + "-agent-" + System.nanoTime() + ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), MAIN_CLASS, "agent",
-                    "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0"));
+            List<String> command = new ArrayList<>(launcher);
+            command.addAll(List.of("agent", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0"));
             command.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
