@@ -4,10 +4,25 @@ import dev.lifeline.core.model.StackName;
 import java.time.Duration;
 
 /** Shared by {@code stop} and {@code start}: send the command to the agent and report. */
-final class StackAction {
-    private StackAction() {}
+abstract class StackAction implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    DataDirOption dataDir;
 
-    static int run(DataDirOption dataDir, String stack, String action, boolean json) {
+    @picocli.CommandLine.Parameters(paramLabel = "STACK")
+    String stack;
+
+    @picocli.CommandLine.Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    /** {@code stop} or {@code start}. */
+    abstract String action();
+
+    @Override
+    public Integer call() {
+        return run(dataDir, stack, action(), json);
+    }
+
+    private static int run(DataDirOption dataDir, String stack, String action, boolean json) {
         if (!StackName.isValid(stack)) {
             System.err.println("lifeline: '" + stack + "' is not a valid stack name");
             return Main.USAGE;

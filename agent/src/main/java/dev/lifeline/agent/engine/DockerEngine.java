@@ -17,6 +17,7 @@ import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.engine.EventSubscription;
 import dev.lifeline.core.model.ContainerInfo;
+import dev.lifeline.core.model.ContainerStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -140,6 +141,16 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public List<ContainerInfo> listContainers() {
+        return list(c -> true);
+    }
+
+    /** Running containers straight from the list call; only the others are inspected (exit code, finish time). */
+    @Override
+    public List<ContainerInfo> listContainerStates() {
+        return list(c -> !ContainerStatus.parse(c.getState()).isUp());
+    }
+
+    private List<ContainerInfo> list(java.util.function.Predicate<Container> needsInspect) {
         List<Container> all = call("list containers", () -> client.listContainersCmd().withShowAll(true).exec());
         // Inspect concurrently (the client's connection pool bounds it): a host with many containers is listed in
         // the time of a few inspects, not the sum of all of them.
@@ -148,7 +159,8 @@ public final class DockerEngine implements ContainerEngine {
                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<Optional<ContainerInfo>>> pending = new ArrayList<>(all.size());
             for (Container c : all) {
-                pending.add(inspects.submit(() -> inspect(c.getId())));
+                pending.add(needsInspect.test(c) ? inspects.submit(() -> inspect(c.getId()))
+                        : java.util.concurrent.CompletableFuture.completedFuture(Optional.of(InspectMapper.fromList(c))));
             }
             for (java.util.concurrent.Future<Optional<ContainerInfo>> f : pending) {
                 // removed between list and inspect: it simply is not there any more

@@ -14,6 +14,24 @@ import java.util.Optional;
 final class InspectMapper {
     private InspectMapper() {}
 
+    /**
+     * A running container as the list call shows it: no inspect, so its health, start time and restart policy are
+     * unknown (reported as none, empty and "").
+     */
+    static ContainerInfo fromList(com.github.dockerjava.api.model.Container c) {
+        Map<String, String> labels = new HashMap<>();
+        if (c.getLabels() != null) {
+            c.getLabels().forEach((k, v) -> {
+                if (k != null && v != null) {
+                    labels.put(k, v);
+                }
+            });
+        }
+        String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : stripSlash(c.getNames()[0]);
+        return new ContainerInfo(c.getId(), name, c.getImage() == null ? "" : c.getImage(), labels,
+                ContainerStatus.parse(c.getState()), Health.NONE, Optional.empty(), Optional.empty(), 0, false, "");
+    }
+
     static ContainerInfo toInfo(InspectContainerResponse r) {
         InspectContainerResponse.ContainerState state = r.getState();
         Map<String, String> labels = new HashMap<>();

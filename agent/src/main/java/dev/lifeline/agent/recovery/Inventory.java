@@ -24,8 +24,21 @@ public final class Inventory {
         this.assembler = assembler;
     }
 
+    /** Every stack with full container detail (health, start times, restart policies). */
     public List<Stack> stacks() {
-        StackAssembler.Assembly assembly = assembler.assemble(engine.listContainers());
+        return assembled(engine.listContainers());
+    }
+
+    /**
+     * Every stack with what recovery decides from: running containers may lack health, start time and restart
+     * policy. Much cheaper on Podman, where full detail costs one inspect per container.
+     */
+    public List<Stack> stackStates() {
+        return assembled(engine.listContainerStates());
+    }
+
+    private List<Stack> assembled(List<dev.lifeline.core.model.ContainerInfo> containers) {
+        StackAssembler.Assembly assembly = assembler.assemble(containers);
         Set<String> seen = new HashSet<>();
         for (Stack s : assembly.stacks()) {
             for (LabelProblem p : s.problems()) {

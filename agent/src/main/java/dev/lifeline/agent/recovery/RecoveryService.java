@@ -67,7 +67,7 @@ public final class RecoveryService {
 
     /** What {@link #recover} would do now, without doing it. */
     public RecoveryPreview preview(String bootId) {
-        List<Stack> stacks = inventory.stacks();
+        List<Stack> stacks = inventory.stackStates();
         List<Marker> markers = journal.openMarkers();
         List<StackDecision> decisions = RecoveryPlanner.plan(input(stacks, markers, bootId));
         BootPlan plan = bootPlan(stacks, decisions);
@@ -92,7 +92,7 @@ public final class RecoveryService {
         }
         crash.reach(CrashPoint.RECOVERY_AFTER_MARKERS);
 
-        List<Stack> stacks = inventory.stacks();
+        List<Stack> stacks = inventory.stackStates();
         List<Marker> markers = journal.openMarkers();
         List<StackDecision> decisions = RecoveryPlanner.plan(input(stacks, markers, bootId));
         List<StackOutcome> outcomes = new ArrayList<>();

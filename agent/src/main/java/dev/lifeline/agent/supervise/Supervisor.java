@@ -71,6 +71,8 @@ public final class Supervisor implements AutoCloseable {
     private volatile EventSubscription subscription;
     private volatile Instant lastResync = Instant.EPOCH;
     private int subscribeFailures;
+    private long resyncs;
+    private static final int FULL_RESYNC_EVERY = 12;
 
     public Supervisor(ContainerEngine engine, Inventory inventory, Journal journal, StackStarter starter,
             StackLocks locks, OwnActions own, InstantSource clock, Duration resyncInterval, CrashLoopBackoff backoff,
@@ -183,7 +185,10 @@ public final class Supervisor implements AutoCloseable {
 
     private void resync() {
         Instant now = clock.instant();
-        List<Stack> stacks = inventory.stacks();
+        // Full detail (one inspect per container on Podman) only now and then, for the restart-policy warnings;
+        // every other resync reads states, which is one list call plus an inspect per stopped container.
+        boolean full = resyncs++ % FULL_RESYNC_EVERY == 0;
+        List<Stack> stacks = full ? inventory.stacks() : inventory.stackStates();
         Map<StackName, IntentRecord> intents = journal.intents();
         Set<StackName> runningSet = journal.runningSet();
         List<Marker> markers = journal.openMarkers();
@@ -195,7 +200,9 @@ public final class Supervisor implements AutoCloseable {
         Set<StackName> present = stacks.stream().map(Stack::name).collect(Collectors.toSet());
 
         for (Stack stack : stacks) {
-            warnAboutRestartPolicy(stack);
+            if (full) {
+                warnAboutRestartPolicy(stack);
+            }
             StackName name = stack.name();
             if (restarting.contains(name) || stopping.contains(name) || busy(stack)) {
                 continue;

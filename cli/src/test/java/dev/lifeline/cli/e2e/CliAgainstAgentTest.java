@@ -21,7 +21,9 @@ class CliAgainstAgentTest {
             host.create("proxy", Map.of("lifeline.protected", "true"));
             host.create("odd", Map.of("lifeline.stack", "odd", "lifeline.tier", "high",
                     "lifeline.depends-on", "db,not a name"));
-            host.start("db", "app", "proxy", "odd");
+            host.create("selfish", Map.of("lifeline.stack", "selfish"), java.util.List.of("--restart", "on-failure"),
+                    PodmanService.IDLE_COMMAND);
+            host.start("db", "app", "proxy", "odd", "selfish");
             AgentProcess agent = host.agent();
             agent.awaitReady(Duration.ofSeconds(90));
             String dataDir = host.dataDir.toString();
@@ -31,6 +33,14 @@ class CliAgainstAgentTest {
             assertThat(odd.get("problems").toString()).contains("lifeline.tier").contains("high")
                     .contains("lifeline.depends-on").contains("not a name");
             assertThat(agent.log()).contains("event=label_problem stack=odd");
+
+            // An engine restart policy would fight Lifeline: the agent and doctor say so.
+            Host.await(Duration.ofSeconds(30), "the agent warns about the restart policy", () ->
+                    agent.log().contains("event=restart_policy_conflict stack=selfish"));
+
+            String metrics = agent.get("/metrics");
+            assertThat(metrics).contains("lifeline_ready 1").contains("lifeline_recoveries_total 1")
+                    .contains("# TYPE lifeline_running_set_stacks gauge");
 
             CliRunner.Run stacks = CliRunner.run("stacks", "--data-dir", dataDir);
             assertThat(stacks.code()).isZero();
@@ -65,7 +75,8 @@ class CliAgainstAgentTest {
             CliRunner.Run doctor = CliRunner.run("doctor", "--data-dir", dataDir, "--engine",
                     podman.socketUri().toString());
             assertThat(doctor.code()).as(doctor.out()).isZero();
-            assertThat(doctor.out()).contains("engine").contains("podman").contains("running and ready");
+            assertThat(doctor.out()).contains("engine").contains("podman").contains("running and ready")
+                    .contains("selfish has restart policy 'on-failure'");
         }
     }
 }

@@ -20,6 +20,15 @@ public interface ContainerEngine extends AutoCloseable {
     /** All containers, running or not, inspected (health, timestamps, exit code, restart policy). */
     List<ContainerInfo> listContainers();
 
+    /**
+     * Every container, with only what deciding about it needs: running containers may come without their health,
+     * start time and restart policy (none, empty, ""), stopped ones with their exit code and finish time. Cheaper than
+     * {@link #listContainers} on engines where that inspects each container; recovery plans from this.
+     */
+    default List<ContainerInfo> listContainerStates() {
+        return listContainers();
+    }
+
     Optional<ContainerInfo> inspect(String idOrName);
 
     /** Starts a container; starting a running container is a no-op. */
