@@ -79,6 +79,28 @@ class ResilienceTest extends RealEngineTest {
     }
 
     @Test
+    void theAgentRidesOutTheEngineGoingAwayAndSupervisesAgainWhenItIsBack() {
+        try (Host host = new Host(podman, "recovery:\n  settle-time: 300ms\nsupervision:\n  resync-interval: 1s\n"
+                + "  user-stop-confirm: 2s\n")) {
+            host.create("blog", Map.of("lifeline.stack", "blog"));
+            host.start("blog");
+            AgentProcess agent = readyAgent(host, 1);
+            host.podman.stopService();
+            try {
+                Host.await(Duration.ofSeconds(30), "the agent notices the engine is gone", () ->
+                        agent.log().contains("event=engine_events_lost") || agent.log().contains("event=resync_failed"));
+                assertThat(agent.isAlive()).isTrue();
+            } finally {
+                host.podman.startService();
+            }
+            host.podman.podman("stop", "-t", "5", "blog");
+            Host.await(Duration.ofSeconds(60), "a stop after the engine came back becomes the user's intent", () ->
+                    Host.stacks(agent).get("blog").get("intent").asText().equals("user-stopped"));
+            assertThat(host.isRunning("blog")).isFalse();
+        }
+    }
+
+    @Test
     void aSecondAgentOnTheSameDataDirRefusesToStart() {
         try (Host host = host()) {
             AgentProcess first = host.agent();
