@@ -38,7 +38,7 @@ final class MountTable {
         }
     }
 
-    /** Parses mountinfo lines: {@code id parent major:minor root mountpoint options [optional...] - fstype source ...}. */
+    /** Parses mountinfo lines: {@code id parent major:minor root mountpoint options [tags...] - fstype source ...}. */
     static MountTable parse(List<String> lines) {
         List<Mount> result = new ArrayList<>();
         for (String line : lines) {
