@@ -52,7 +52,8 @@ import java.util.function.UnaryOperator;
  *   <li>Every failure, cancel and shutdown path resumes every stack still quiesced, at once, in resume order; the job
  *       then waits for the outcomes of what is in flight (marker write, snapshots, upload, resumes) and ends failed.
  *       The first failure is the job's reason; later ones become notes.</li>
- *   <li>Any event at or after the deadline (Start + maxQuiesce) resumes every stack still quiesced. If the data had
+ *   <li>No Quiesce is issued at or after the deadline (Start + maxQuiesce): the job fails instead. Any event at or
+ *       after the deadline resumes every stack still quiesced. If the data had
  *       not been read yet (snapshots not taken; in the fallback, upload not started) the job fails; otherwise (the
  *       fallback upload is running) the upload goes on and a note says the rest of it read live data. With a Tick at
  *       least every {@code t}, no stack stays quiesced longer than the deadline plus {@code t}.</li>
@@ -273,6 +274,12 @@ public final class BackupCycle {
             Optional<StackDetail> planned = stacks.values().stream().filter(d -> d.status() == Status.PLANNED)
                     .findFirst();
             if (planned.isPresent() && snapshots == Progress.NOT_STARTED && upload == Progress.NOT_STARTED) {
+                if (!now.isBefore(deadline.orElseThrow())) {
+                    fail("max-quiesce deadline " + deadline.get() + " (" + maxQuiesce + ") reached before "
+                            + planned.get().stack() + " was quiesced");
+                    advance();
+                    return;
+                }
                 StackDetail d = planned.get();
                 stacks.put(d.stack(), d.quiesceStarted(now));
                 actions.add(new JobAction.Quiesce(d.stack(), d.mode(), d.target().containers(),
