@@ -13,6 +13,8 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.lifeline.core.engine.ContainerEngine;
+import dev.lifeline.core.engine.DataMount;
+import dev.lifeline.core.engine.ExecResult;
 import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.engine.EventSubscription;
@@ -213,6 +215,109 @@ public final class DockerEngine implements ContainerEngine {
         } catch (RuntimeException e) {
             throw translate("stop container " + id, e);
         }
+    }
+
+    @Override
+    public void pause(String id) {
+        if (stateOf(id) == ContainerStatus.PAUSED) {
+            return;
+        }
+        try {
+            client.pauseContainerCmd(id).exec();
+            log.info("event=container_paused container={} endpoint={}", id, endpoint);
+        } catch (RuntimeException e) {
+            throw translate("pause container " + id, e);
+        }
+    }
+
+    @Override
+    public void unpause(String id) {
+        if (stateOf(id) != ContainerStatus.PAUSED) {
+            return;
+        }
+        try {
+            client.unpauseContainerCmd(id).exec();
+            log.info("event=container_unpaused container={} endpoint={}", id, endpoint);
+        } catch (RuntimeException e) {
+            throw translate("unpause container " + id, e);
+        }
+    }
+
+    private ContainerStatus stateOf(String id) {
+        return inspect(id).map(ContainerInfo::status)
+                .orElseThrow(() -> EngineException.refused("no container " + id + " at " + endpoint, null));
+    }
+
+    /** At most this much of an exec's output is kept. */
+    private static final int EXEC_OUTPUT_LIMIT = 64 * 1024;
+
+    @Override
+    public ExecResult exec(String id, List<String> argv, Duration timeout) {
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("exec in container " + id + ": empty command");
+        }
+        String execId;
+        try {
+            execId = client.execCreateCmd(id).withCmd(argv.toArray(String[]::new)).withAttachStdout(true)
+                    .withAttachStderr(true).exec().getId();
+        } catch (RuntimeException e) {
+            throw translate("create exec " + argv.get(0) + " in container " + id, e);
+        }
+        StringBuilder output = new StringBuilder();
+        boolean finished;
+        try (com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame> callback =
+                new com.github.dockerjava.api.async.ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                        synchronized (output) {
+                            if (output.length() < EXEC_OUTPUT_LIMIT) {
+                                output.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                            }
+                        }
+                    }
+                }) {
+            client.execStartCmd(execId).exec(callback);
+            finished = callback.awaitCompletion(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.refused("interrupted while running " + argv.get(0) + " in container " + id, e);
+        } catch (IOException | RuntimeException e) {
+            throw translate("run " + argv.get(0) + " in container " + id, e instanceof RuntimeException r ? r
+                    : new IllegalStateException(e));
+        }
+        String out;
+        synchronized (output) {
+            out = output.length() > EXEC_OUTPUT_LIMIT ? output.substring(0, EXEC_OUTPUT_LIMIT) : output.toString();
+        }
+        if (!finished) {
+            log.warn("event=exec_timed_out container={} command={} timeout_ms={}", id, argv.get(0), timeout.toMillis());
+            return new ExecResult(-1, out, true);
+        }
+        Long code = call("inspect exec " + execId, () -> client.inspectExecCmd(execId).exec().getExitCodeLong());
+        return new ExecResult(code == null ? -1 : code.intValue(), out, false);
+    }
+
+    @Override
+    public List<DataMount> dataMounts(String id) {
+        InspectContainerResponse r;
+        try {
+            r = client.inspectContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            throw translate("inspect the mounts of container " + id, e);
+        }
+        List<DataMount> mounts = new ArrayList<>();
+        if (r.getMounts() != null) {
+            for (InspectContainerResponse.Mount m : r.getMounts()) {
+                if (m.getSource() == null || m.getSource().isBlank()) {
+                    continue;
+                }
+                boolean volume = m.getName() != null && !m.getName().isBlank();
+                String destination = m.getDestination() == null ? "" : m.getDestination().getPath();
+                mounts.add(new DataMount(volume ? "volume" : "bind", volume ? m.getName() : "",
+                        java.nio.file.Path.of(m.getSource()), destination, Boolean.FALSE.equals(m.getRW())));
+            }
+        }
+        return mounts;
     }
 
     @Override

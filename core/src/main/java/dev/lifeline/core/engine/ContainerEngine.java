@@ -37,6 +37,21 @@ public interface ContainerEngine extends AutoCloseable {
     /** Stops a container cleanly (SIGTERM, then SIGKILL after the timeout); stopping a stopped one is a no-op. */
     void stop(String id, Duration timeout);
 
+    /** Freezes every process of a running container (cgroup freezer); pausing a paused container is a no-op. */
+    void pause(String id);
+
+    /** Thaws a paused container; unpausing a container that is not paused is a no-op. */
+    void unpause(String id);
+
+    /**
+     * Runs a command inside a running container and waits for it, at most {@code timeout}. The command is an
+     * argument list, never a shell string.
+     */
+    ExecResult exec(String id, List<String> argv, Duration timeout);
+
+    /** The host paths holding the container's data: bind-mount sources and named volumes' mountpoints. */
+    List<DataMount> dataMounts(String id);
+
     /**
      * Asks the engine to run the container's healthcheck now. Engines that schedule healthchecks themselves need
      * nothing (the default); Podman without systemd never runs them on its own.

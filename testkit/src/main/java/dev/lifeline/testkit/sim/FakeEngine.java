@@ -1,6 +1,8 @@
 package dev.lifeline.testkit.sim;
 
 import dev.lifeline.core.engine.ContainerEngine;
+import dev.lifeline.core.engine.DataMount;
+import dev.lifeline.core.engine.ExecResult;
 import dev.lifeline.core.engine.EngineEvent;
 import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
@@ -221,6 +223,59 @@ public final class FakeEngine implements ContainerEngine {
     @Override
     public String describe() {
         return "fake engine (in memory, simulated clock)";
+    }
+
+    /** Freezes a running container; records the call. */
+    @Override
+    public synchronized void pause(String id) {
+        checkReachable();
+        Container c = find(id).orElseThrow(() -> EngineException.refused("no container " + id, null));
+        calls.add(new Call("pause", c.name, clock.instant(), Optional.empty()));
+        if (c.status == ContainerStatus.RUNNING) {
+            c.status = ContainerStatus.PAUSED;
+        }
+    }
+
+    @Override
+    public synchronized void unpause(String id) {
+        checkReachable();
+        Container c = find(id).orElseThrow(() -> EngineException.refused("no container " + id, null));
+        calls.add(new Call("unpause", c.name, clock.instant(), Optional.empty()));
+        if (c.status == ContainerStatus.PAUSED) {
+            c.status = ContainerStatus.RUNNING;
+        }
+    }
+
+    private final Map<String, ExecResult> execResults = new java.util.HashMap<>();
+    private final Map<String, List<DataMount>> mounts = new java.util.HashMap<>();
+
+    /** What {@code exec} in this container answers from now on (default: exit 0, no output). */
+    public synchronized void execAnswers(String name, ExecResult result) {
+        execResults.put(require(name).id, result);
+    }
+
+    /** The data mounts this container reports. */
+    public synchronized void mounts(String name, List<DataMount> dataMounts) {
+        mounts.put(require(name).id, List.copyOf(dataMounts));
+    }
+
+    /** Records the command (as {@code exec NAME argv...}) and answers what {@link #execAnswers} set. */
+    @Override
+    public synchronized ExecResult exec(String id, List<String> argv, java.time.Duration timeout) {
+        checkReachable();
+        Container c = find(id).orElseThrow(() -> EngineException.refused("no container " + id, null));
+        if (c.status != ContainerStatus.RUNNING) {
+            throw EngineException.refused("container " + c.name + " is not running", null);
+        }
+        calls.add(new Call("exec", c.name + " " + String.join(" ", argv), clock.instant(), Optional.empty()));
+        return execResults.getOrDefault(c.id, new ExecResult(0, "", false));
+    }
+
+    @Override
+    public synchronized List<DataMount> dataMounts(String id) {
+        checkReachable();
+        Container c = find(id).orElseThrow(() -> EngineException.refused("no container " + id, null));
+        return mounts.getOrDefault(c.id, List.of());
     }
 
     @Override
