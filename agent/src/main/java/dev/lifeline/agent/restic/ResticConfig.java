@@ -1,0 +1,122 @@
+package dev.lifeline.agent.restic;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to reach a restic repository.
+ *
+ * @param repository any restic location ({@code /srv/backup}, {@code sftp:host:/path}, {@code s3:...},
+ *     {@code rest:https://user:pass@host/}); passed to restic unchanged through {@code RESTIC_REPOSITORY}, never on
+ *     the command line, and redacted in logs and errors
+ * @param passwordFile file holding the repository password; must be mode 0600 or 0400 (no group or other bits)
+ * @param resticBinary the restic executable, a name looked up on PATH or a path
+ * @param extraEnv more environment for restic, typically backend credentials ({@code AWS_SECRET_ACCESS_KEY}...);
+ *     only the names are ever logged
+ * @param timeouts upper bounds per kind of operation
+ * @param host the stable host name recorded in snapshots ({@code --host}); not the container's host name, which
+ *     changes when the agent's container is recreated and would split restic's snapshot history
+ * @param allowUnreadableFiles when true, a backup that could not read some files (restic exit code 3) still counts
+ *     as a success; false by default, see {@link ResticRepository#backup}
+ */
+public record ResticConfig(String repository, Path passwordFile, String resticBinary, Map<String, String> extraEnv,
+        Timeouts timeouts, String host, boolean allowUnreadableFiles) {
+
+    /** Environment variables passed through from the given environment: backend credentials and restic tuning. */
+    static final List<String> PASS_THROUGH_PREFIXES = List.of("AWS_", "B2_", "AZURE_", "GOOGLE_", "OS_", "ST_",
+            "RCLONE_", "RESTIC_CACHE_DIR", "RESTIC_COMPRESSION", "RESTIC_PACK_SIZE", "XDG_CACHE_HOME");
+
+    /**
+     * Upper bounds: {@code quick} for metadata commands (init, snapshots, forget), {@code backup}, {@code restore},
+     * and {@code maintenance} for prune and check (which may read the whole repository).
+     */
+    public record Timeouts(Duration quick, Duration backup, Duration restore, Duration maintenance) {
+        public static final Timeouts DEFAULT =
+                new Timeouts(Duration.ofMinutes(5), Duration.ofHours(12), Duration.ofHours(12), Duration.ofHours(24));
+
+        public Timeouts {
+            for (Duration d : new Duration[] {quick, backup, restore, maintenance}) {
+                if (d == null || d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("restic timeouts must be positive, got " + d);
+                }
+            }
+        }
+    }
+
+    public ResticConfig {
+        if (repository == null || repository.isBlank()) {
+            throw new IllegalArgumentException("no restic repository configured: set RESTIC_REPOSITORY (a directory"
+                    + " such as /srv/lifeline-backup, or any restic location such as sftp:host:/path)");
+        }
+        Objects.requireNonNull(passwordFile, "passwordFile: set RESTIC_PASSWORD_FILE to a file mode 0600");
+        resticBinary = resticBinary == null || resticBinary.isBlank() ? "restic" : resticBinary;
+        extraEnv = extraEnv == null ? Map.of() : Map.copyOf(extraEnv);
+        timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("no host name for restic snapshots: configure a stable one (the"
+                    + " machine's name, not the container's)");
+        }
+    }
+
+    /** A local or remote repository with default binary, timeouts and no extra environment. */
+    public static ResticConfig of(String repository, Path passwordFile, String host) {
+        return new ResticConfig(repository, passwordFile, "restic", Map.of(), Timeouts.DEFAULT, host, false);
+    }
+
+    /**
+     * Reads restic's own variables from {@code env}: {@code RESTIC_REPOSITORY}, {@code RESTIC_PASSWORD_FILE}, and
+     * passes backend credentials through ({@code AWS_*}, {@code B2_*}, ...). {@code RESTIC_PASSWORD} alone is
+     * refused: a password in an environment variable can be read from {@code /proc/PID/environ} and leaks into
+     * process dumps; put it in a file instead.
+     */
+    public static ResticConfig fromEnvironment(Map<String, String> env, String host) {
+        String file = env.get("RESTIC_PASSWORD_FILE");
+        if ((file == null || file.isBlank()) && (env.containsKey("RESTIC_PASSWORD")
+                || env.containsKey("RESTIC_PASSWORD_COMMAND"))) {
+            throw new IllegalArgumentException("RESTIC_PASSWORD / RESTIC_PASSWORD_COMMAND are not supported: write the"
+                    + " password to a file, chmod 600 it, and set RESTIC_PASSWORD_FILE to its path");
+        }
+        if (file == null || file.isBlank()) {
+            throw new IllegalArgumentException("RESTIC_PASSWORD_FILE is not set: write the repository password to a"
+                    + " file, chmod 600 it, and set RESTIC_PASSWORD_FILE to its path");
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        env.forEach((k, v) -> {
+            for (String p : PASS_THROUGH_PREFIXES) {
+                if (k.startsWith(p)) {
+                    extra.put(k, v);
+                }
+            }
+        });
+        return new ResticConfig(env.get("RESTIC_REPOSITORY"), Path.of(file), "restic", extra, Timeouts.DEFAULT, host,
+                false);
+    }
+
+    public ResticConfig withBinary(String binary) {
+        return new ResticConfig(repository, passwordFile, binary, extraEnv, timeouts, host, allowUnreadableFiles);
+    }
+
+    public ResticConfig withTimeouts(Timeouts t) {
+        return new ResticConfig(repository, passwordFile, resticBinary, extraEnv, t, host, allowUnreadableFiles);
+    }
+
+    public ResticConfig withExtraEnv(Map<String, String> env) {
+        return new ResticConfig(repository, passwordFile, resticBinary, env, timeouts, host, allowUnreadableFiles);
+    }
+
+    public ResticConfig withAllowUnreadableFiles(boolean allow) {
+        return new ResticConfig(repository, passwordFile, resticBinary, extraEnv, timeouts, host, allow);
+    }
+
+    /** Never prints credentials: the repository is redacted, extra environment shows names only. */
+    @Override
+    public String toString() {
+        return "ResticConfig[repository=" + Redaction.location(repository) + ", passwordFile=" + passwordFile
+                + ", resticBinary=" + resticBinary + ", extraEnv=" + extraEnv.keySet() + ", timeouts=" + timeouts
+                + ", host=" + host + ", allowUnreadableFiles=" + allowUnreadableFiles + "]";
+    }
+}
