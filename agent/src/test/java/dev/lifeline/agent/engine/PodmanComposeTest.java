@@ -32,10 +32,10 @@ class PodmanComposeTest {
                     services:
                       db:
                         image: %1$s
-                        command: ["sh", "-c", "trap 'exit 143' TERM; while true; do sleep 0.2; done"]
+                        command: ["sh", "-c", "trap 'exit 143' TERM; sleep 2147483647 & wait"]
                       app:
                         image: %1$s
-                        command: ["sh", "-c", "trap 'exit 143' TERM; while true; do sleep 0.2; done"]
+                        command: ["sh", "-c", "trap 'exit 143' TERM; sleep 2147483647 & wait"]
                         depends_on:
                           - db
                     networks:

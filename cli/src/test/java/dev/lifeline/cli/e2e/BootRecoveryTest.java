@@ -114,7 +114,7 @@ class BootRecoveryTest extends RealEngineTest {
             host.create("flaky", Map.of("lifeline.stack", "flaky"), List.of("-v", host.dir + ":/host"),
                     List.of("sh", "-c", "n=$(cat /host/starts 2>/dev/null || echo 0); n=$((n+1)); echo $n > /host/starts;"
                             + " [ -e /host/armed ] && [ $n -le 3 ] && exit 1; trap 'exit 143' TERM;"
-                            + " while true; do sleep 0.2; done"));
+                            + " sleep 2147483647 & wait"));
             host.start("flaky");
             AgentProcess first = host.agent();
             first.awaitReady(READY);

@@ -30,14 +30,14 @@ class ComposeRecoveryTest {
                     services:
                       db:
                         image: %1$s
-                        command: ["sh", "-c", "trap 'exit 143' TERM; while true; do sleep 0.2; done"]
+                        command: ["sh", "-c", "trap 'exit 143' TERM; sleep 2147483647 & wait"]
                       cache:
                         image: %1$s
-                        command: ["sh", "-c", "trap 'exit 143' TERM; while true; do sleep 0.2; done"]
+                        command: ["sh", "-c", "trap 'exit 143' TERM; sleep 2147483647 & wait"]
                         depends_on: [db]
                       api:
                         image: %1$s
-                        command: ["sh", "-c", "trap 'exit 143' TERM; while true; do sleep 0.2; done"]
+                        command: ["sh", "-c", "trap 'exit 143' TERM; sleep 2147483647 & wait"]
                         depends_on:
                           db:
                             condition: service_started
