@@ -146,10 +146,15 @@ public final class DockerEngine implements ContainerEngine {
         return list(c -> true);
     }
 
-    /** Running containers straight from the list call; only the others are inspected (exit code, finish time). */
+    /**
+     * Straight from the list call, which shows state and exit code; a stopped container is inspected only when its
+     * exit code cannot be read there or is 137, which an OOM kill (a crash) and a SIGKILL after a stop timeout (a stop)
+     * share: only inspect tells them apart.
+     */
     @Override
     public List<ContainerInfo> listContainerStates() {
-        return list(c -> !ContainerStatus.parse(c.getState()).isUp());
+        return list(c -> !ContainerStatus.parse(c.getState()).isUp()
+                && InspectMapper.listedExitCode(c).orElse(137) == 137);
     }
 
     private List<ContainerInfo> list(java.util.function.Predicate<Container> needsInspect) {

@@ -14,9 +14,23 @@ import java.util.Optional;
 final class InspectMapper {
     private InspectMapper() {}
 
+    private static final java.util.regex.Pattern EXITED = java.util.regex.Pattern.compile("^Exited \\((-?\\d+)\\)");
+
     /**
-     * A running container as the list call shows it: no inspect, so its health, start time and restart policy are
-     * unknown (reported as none, empty and "").
+     * The exit code the list call shows in its status text ("Exited (143) 2 minutes ago", the same on Docker and
+     * Podman), if it shows one.
+     */
+    static java.util.OptionalInt listedExitCode(com.github.dockerjava.api.model.Container c) {
+        if (c.getStatus() == null) {
+            return java.util.OptionalInt.empty();
+        }
+        java.util.regex.Matcher m = EXITED.matcher(c.getStatus().trim());
+        return m.find() ? java.util.OptionalInt.of(Integer.parseInt(m.group(1))) : java.util.OptionalInt.empty();
+    }
+
+    /**
+     * A container as the list call shows it, without an inspect: its health, start and finish times and restart
+     * policy are unknown (reported as none, empty and ""), and OOM kills cannot be seen.
      */
     static ContainerInfo fromList(com.github.dockerjava.api.model.Container c) {
         Map<String, String> labels = new HashMap<>();
@@ -29,7 +43,8 @@ final class InspectMapper {
         }
         String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : stripSlash(c.getNames()[0]);
         return new ContainerInfo(c.getId(), name, c.getImage() == null ? "" : c.getImage(), labels,
-                ContainerStatus.parse(c.getState()), Health.NONE, Optional.empty(), Optional.empty(), 0, false, "");
+                ContainerStatus.parse(c.getState()), Health.NONE, Optional.empty(), Optional.empty(),
+                listedExitCode(c).orElse(0), false, "");
     }
 
     static ContainerInfo toInfo(InspectContainerResponse r) {
