@@ -101,6 +101,11 @@ public final class StackStarter {
                 first = false;
                 crash.reach(firstStartPoint);
             }
+            if (startedAny) {
+                // Nothing just started can be ready before the settle time: do not ask the engine (busy starting
+                // the other stacks) before then.
+                sleeper.sleep(settleTime);
+            }
             awaitReady(level, deadline);
         }
     }
