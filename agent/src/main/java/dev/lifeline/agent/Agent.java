@@ -37,7 +37,6 @@ import dev.lifeline.core.model.Stack;
 import dev.lifeline.core.model.StackName;
 import dev.lifeline.core.policy.StackAssembler;
 import dev.lifeline.core.retry.CrashLoopBackoff;
-import dev.lifeline.core.time.Sleeper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +121,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
         OwnActions own = new OwnActions(clock);
         inventory = new Inventory(engine, new StackAssembler(new ComposeFileReader()));
         StackLocks locks = new StackLocks();
-        StackStarter starter = new StackStarter(engine, own, clock, Sleeper.REAL, RandomGenerator.getDefault(),
+        StackStarter starter = new StackStarter(engine, own, clock, Agent::sleep, RandomGenerator.getDefault(),
                 config.recovery().settleTime());
         StackStopper stopper = new StackStopper(engine, own, config.stopTimeout());
         commands = new StackCommands(inventory, journal, starter, stopper, config.recovery().retry(), crash, clock, locks,
@@ -155,6 +154,13 @@ public final class Agent implements AgentOperations, AutoCloseable {
         journal.appendEvent(new JournalEvent(clock.instant(), "journal_rebuilt", "",
                 Map.of("reason", reason, "running_stacks", up.stream().map(StackName::value).sorted().toList().toString())));
         log.warn("event=journal_rebuilt_from_engine running_stacks={} reason=\"{}\"", up.size(), reason);
+    }
+
+    /** The real clock's waiting: the composition root is where time is allowed to pass for real. */
+    private static void sleep(Duration duration) throws InterruptedException {
+        if (!duration.isNegative() && !duration.isZero()) {
+            Thread.sleep(duration);
+        }
     }
 
     private static ContainerEngine awaitEngine(CompletableFuture<ContainerEngine> engineReady)

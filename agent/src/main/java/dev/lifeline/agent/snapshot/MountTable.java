@@ -29,6 +29,29 @@ final class MountTable {
         this.mounts = List.copyOf(mounts);
     }
 
+    /** Where a data path lives: its real path and the mount holding it, or why that cannot be told. */
+    sealed interface Placement permits Placed, Unplaceable {}
+
+    record Placed(Path data, Mount mount, MountTable table) implements Placement {}
+
+    record Unplaceable(String reason) implements Placement {}
+
+    /** Resolves a data path and finds the mount that holds it (the longest matching mount point). */
+    static Placement place(Path dataPath) {
+        if (!java.nio.file.Files.exists(dataPath)) {
+            return new Unplaceable(dataPath + " does not exist");
+        }
+        Path data;
+        try {
+            data = dataPath.toRealPath();
+        } catch (java.io.IOException e) {
+            return new Unplaceable("cannot resolve " + dataPath + ": " + e);
+        }
+        MountTable mounts = read();
+        return mounts.find(data).<Placement>map(m -> new Placed(data, m, mounts))
+                .orElseGet(() -> new Unplaceable("no mount in " + MOUNTINFO + " contains " + data));
+    }
+
     static MountTable read() {
         try {
             return parse(Files.readAllLines(MOUNTINFO));

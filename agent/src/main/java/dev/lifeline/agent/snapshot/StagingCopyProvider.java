@@ -86,21 +86,16 @@ public final class StagingCopyProvider implements SnapshotProvider {
     }
 
     private Planned plan(Path dataPath) {
-        if (!Files.exists(dataPath)) {
-            return new Planned(null, dataPath + " does not exist");
+        MountTable.Placed placed;
+        switch (MountTable.place(dataPath)) {
+            case MountTable.Unplaceable u -> {
+                return new Planned(null, u.reason());
+            }
+            case MountTable.Placed p -> placed = p;
         }
-        Path data;
-        try {
-            data = dataPath.toRealPath();
-        } catch (IOException e) {
-            return new Planned(null, "cannot resolve " + dataPath + ": " + e);
-        }
-        MountTable mounts = MountTable.read();
-        Optional<MountTable.Mount> found = mounts.find(data);
-        if (found.isEmpty()) {
-            return new Planned(null, "no mount in " + MountTable.MOUNTINFO + " contains " + data);
-        }
-        MountTable.Mount mount = found.get();
+        Path data = placed.data();
+        MountTable mounts = placed.table();
+        MountTable.Mount mount = placed.mount();
         Path folder = folderFor(mount);
         Optional<MountTable.Mount> folderMount = mounts.findExisting(folder);
         if (folderMount.isEmpty() || !folderMount.get().device().equals(mount.device())) {

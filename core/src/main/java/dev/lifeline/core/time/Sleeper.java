@@ -6,10 +6,4 @@ import java.time.Duration;
 @FunctionalInterface
 public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
-
-    Sleeper REAL = duration -> {
-        if (!duration.isNegative() && !duration.isZero()) {
-            Thread.sleep(duration);
-        }
-    };
 }
