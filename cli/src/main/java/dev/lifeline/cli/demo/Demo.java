@@ -82,9 +82,22 @@ public final class Demo {
                 boolean ok = check(started, stacks);
                 out.println();
                 out.println(ok ? "Demo passed: the right stacks came back, in dependency order."
-                        : "Demo FAILED: see the checks above and the agent log " + dataDir.getParent());
+                        : "Demo FAILED: see the checks above and the agent logs in " + work);
                 out.println("Next: ./lifeline --help, README.md (running the agent for real under systemd).");
+                second.terminate();
+                if (ok) {
+                    deleteTree(work);
+                }
                 return ok;
+            }
+        }
+    }
+
+    /** The demo leaves nothing behind when it passes; a failed run keeps its logs for the user to read. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
