@@ -61,7 +61,7 @@ public final class StackCommands {
     }
 
     private Stack requireStack(StackName name) {
-        List<Stack> stacks = inventory.stacks();
+        List<Stack> stacks = inventory.stackStates();
         return stacks.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new UnknownStackException(name.value(),
                         stacks.stream().map(s -> s.name().value()).sorted().toList()));

@@ -53,7 +53,8 @@ public final class Inventory {
         return assembly.stacks();
     }
 
+    /** One stack's states, for acting on it (stop, start). */
     public Optional<Stack> stack(StackName name) {
-        return stacks().stream().filter(s -> s.name().equals(name)).findFirst();
+        return stackStates().stream().filter(s -> s.name().equals(name)).findFirst();
     }
 }

@@ -169,19 +169,7 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
             throw new SnapshotException("cannot take a btrfs snapshot: " + p.reason());
         }
         Plan plan = p.plan();
-        Path jobFolder = plan.folder().resolve(jobId);
-        Path handle = jobFolder.resolve(SnapshotRecords.nameFor(plan.data(), plan.subvolume()));
-        if (Files.exists(handle, LinkOption.NOFOLLOW_LINKS)
-                || Files.exists(SnapshotRecords.recordOf(handle), LinkOption.NOFOLLOW_LINKS)) {
-            throw new SnapshotException("a snapshot of " + plan.data() + " for job " + jobId + " already exists at "
-                    + handle + " (an earlier attempt?): delete it (it is among the leftovers) or use a new job id");
-        }
-        try {
-            Files.createDirectories(jobFolder);
-        } catch (IOException e) {
-            throw new SnapshotException("cannot create the snapshot folder " + jobFolder + " (" + e + "): check that "
-                    + plan.folder() + " is writable", e);
-        }
+        Path handle = SnapshotRecords.reserve("snapshot", plan.folder(), jobId, plan.data(), plan.subvolume());
         Snapshot snapshot = new Snapshot(NAME, plan.data(), handle.resolve(plan.inside()), jobId, now,
                 handle.toString());
         SnapshotRecords.write(snapshot);
@@ -226,16 +214,7 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
 
     @Override
     public List<Snapshot> leftovers(Path dataPath, String jobIdPrefix) {
-        if (!Files.exists(dataPath)) {
-            return List.of();
-        }
-        Path data;
-        try {
-            data = dataPath.toRealPath();
-        } catch (IOException e) {
-            throw new SnapshotException("cannot resolve " + dataPath + " to look for snapshot leftovers: " + e, e);
-        }
-        Optional<MountTable.Mount> mount = MountTable.read().find(data);
+        Optional<MountTable.Mount> mount = MountTable.mountOf(dataPath, "snapshot leftovers");
         if (mount.isEmpty() || !mount.get().fsType().equals("btrfs")) {
             return List.of();
         }

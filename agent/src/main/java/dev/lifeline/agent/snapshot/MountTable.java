@@ -52,6 +52,23 @@ final class MountTable {
                 .orElseGet(() -> new Unplaceable("no mount in " + MOUNTINFO + " contains " + data));
     }
 
+    /**
+     * The mount holding an existing data path, for finding leftovers: empty when the path does not exist (nothing
+     * can be left for it) or no mount holds it; {@code what} names the search in the error when the path cannot
+     * be resolved.
+     */
+    static Optional<Mount> mountOf(Path dataPath, String what) {
+        if (!java.nio.file.Files.exists(dataPath)) {
+            return Optional.empty();
+        }
+        try {
+            return read().find(dataPath.toRealPath());
+        } catch (java.io.IOException e) {
+            throw new dev.lifeline.core.snapshot.SnapshotException("cannot resolve " + dataPath + " to look for "
+                    + what + ": " + e, e);
+        }
+    }
+
     static MountTable read() {
         try {
             return parse(Files.readAllLines(MOUNTINFO));

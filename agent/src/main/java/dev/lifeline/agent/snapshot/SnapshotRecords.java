@@ -152,6 +152,28 @@ final class SnapshotRecords {
     }
 
     /** A name for the snapshot of {@code source} that is stable per source and unique within a job. */
+    /**
+     * Reserves the place of a new snapshot: {@code folder/jobId/name}, with the job folder created. Refuses when a
+     * snapshot or a record is already there (an earlier attempt of the same job). {@code what} is "snapshot" or
+     * "staging copy", for the messages.
+     */
+    static Path reserve(String what, Path folder, String jobId, Path data, Path named) {
+        Path jobFolder = folder.resolve(jobId);
+        Path handle = jobFolder.resolve(nameFor(data, named));
+        if (java.nio.file.Files.exists(handle, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || java.nio.file.Files.exists(recordOf(handle), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new SnapshotException("a " + what + " of " + data + " for job " + jobId + " already exists at "
+                    + handle + " (an earlier attempt?): delete it (it is among the leftovers) or use a new job id");
+        }
+        try {
+            java.nio.file.Files.createDirectories(jobFolder);
+        } catch (java.io.IOException e) {
+            throw new SnapshotException("cannot create the " + what + " folder " + jobFolder + " (" + e
+                    + "): check that " + folder + " is writable", e);
+        }
+        return handle;
+    }
+
     static String nameFor(Path source, Path named) {
         String base = named.getFileName() == null ? "root" : named.getFileName().toString();
         base = base.replaceAll("[^A-Za-z0-9._-]", "_");

@@ -164,20 +164,7 @@ public final class StagingCopyProvider implements SnapshotProvider {
             throw new SnapshotException("cannot make a staging copy: " + p.reason());
         }
         Plan plan = p.plan();
-        Path jobFolder = plan.folder().resolve(jobId);
-        Path handle = jobFolder.resolve(SnapshotRecords.nameFor(plan.data(), plan.data()));
-        if (Files.exists(handle, LinkOption.NOFOLLOW_LINKS)
-                || Files.exists(SnapshotRecords.recordOf(handle), LinkOption.NOFOLLOW_LINKS)) {
-            throw new SnapshotException("a staging copy of " + plan.data() + " for job " + jobId + " already exists "
-                    + "at " + handle + " (an earlier attempt?): delete it (it is among the leftovers) or use a new "
-                    + "job id");
-        }
-        try {
-            Files.createDirectories(jobFolder);
-        } catch (IOException e) {
-            throw new SnapshotException("cannot create the staging folder " + jobFolder + " (" + e + "): check that "
-                    + plan.folder() + " is writable", e);
-        }
+        Path handle = SnapshotRecords.reserve("staging copy", plan.folder(), jobId, plan.data(), plan.data());
         Snapshot snapshot = new Snapshot(NAME, plan.data(), handle, jobId, now, handle.toString());
         SnapshotRecords.write(snapshot);
         long started = System.nanoTime();
@@ -283,16 +270,7 @@ public final class StagingCopyProvider implements SnapshotProvider {
 
     @Override
     public List<Snapshot> leftovers(Path dataPath, String jobIdPrefix) {
-        if (!Files.exists(dataPath)) {
-            return List.of();
-        }
-        Path data;
-        try {
-            data = dataPath.toRealPath();
-        } catch (IOException e) {
-            throw new SnapshotException("cannot resolve " + dataPath + " to look for staging leftovers: " + e, e);
-        }
-        Optional<MountTable.Mount> mount = MountTable.read().find(data);
+        Optional<MountTable.Mount> mount = MountTable.mountOf(dataPath, "staging leftovers");
         if (mount.isEmpty()) {
             return List.of();
         }

@@ -66,6 +66,9 @@ public final class Supervisor implements AutoCloseable {
     private final Map<StackName, CrashLoopBackoff.State> crashLoops = new HashMap<>();
     private final Map<StackName, Instant> restartAt = new HashMap<>();
     private final Set<StackName> restarting = ConcurrentHashMap.newKeySet();
+    /** Docker's kill/stop events from outside Lifeline, by container: an explicit stop, whatever the exit code. */
+    private final Map<String, Instant> killSeen = new HashMap<>();
+    private static final Duration KILL_MEMORY = Duration.ofMinutes(1);
     private final Set<String> restartPolicyWarned = new java.util.HashSet<>();
     private volatile boolean frozen;
     private volatile EventSubscription subscription;
@@ -156,8 +159,6 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private final Map<String, Instant> killSeen = new HashMap<>();
-
     private void onEngineEvent(EngineEvent event) {
         switch (event.action()) {
             case "kill", "stop" -> {
@@ -220,6 +221,8 @@ public final class Supervisor implements AutoCloseable {
             log.info("event=stacks_forgotten reason=no_containers stacks={}", vanished);
         }
         confirmStops(now);
+        // A kill event matters only for the die that follows it; forget those no die followed.
+        killSeen.values().removeIf(t -> t.plus(KILL_MEMORY).isBefore(now));
         lastResync = now;
     }
 

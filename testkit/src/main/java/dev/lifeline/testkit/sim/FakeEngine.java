@@ -229,7 +229,7 @@ public final class FakeEngine implements ContainerEngine {
     @Override
     public synchronized void pause(String id) {
         checkReachable();
-        Container c = find(id).orElseThrow(() -> EngineException.refused("no container " + id, null));
+        Container c = existing(id);
         calls.add(new Call("pause", c.name, clock.instant(), Optional.empty()));
         if (c.status == ContainerStatus.RUNNING) {
             c.status = ContainerStatus.PAUSED;
@@ -239,7 +239,7 @@ public final class FakeEngine implements ContainerEngine {
     @Override
     public synchronized void unpause(String id) {
         checkReachable();
-        Container c = find(id).orElseThrow(() -> EngineException.refused("no container " + id, null));
+        Container c = existing(id);
         calls.add(new Call("unpause", c.name, clock.instant(), Optional.empty()));
         if (c.status == ContainerStatus.PAUSED) {
             c.status = ContainerStatus.RUNNING;
@@ -263,7 +263,7 @@ public final class FakeEngine implements ContainerEngine {
     @Override
     public synchronized ExecResult exec(String id, List<String> argv, java.time.Duration timeout) {
         checkReachable();
-        Container c = find(id).orElseThrow(() -> EngineException.refused("no container " + id, null));
+        Container c = existing(id);
         if (c.status != ContainerStatus.RUNNING) {
             throw EngineException.refused("container " + c.name + " is not running", null);
         }
@@ -274,7 +274,7 @@ public final class FakeEngine implements ContainerEngine {
     @Override
     public synchronized List<DataMount> dataMounts(String id) {
         checkReachable();
-        Container c = find(id).orElseThrow(() -> EngineException.refused("no container " + id, null));
+        Container c = existing(id);
         return mounts.getOrDefault(c.id, List.of());
     }
 
@@ -410,6 +410,11 @@ public final class FakeEngine implements ContainerEngine {
             throw new IllegalArgumentException("no container named " + name + " in the fake engine");
         }
         return c;
+    }
+
+    /** The container an operation names; the engine refuses an unknown one. */
+    private Container existing(String id) {
+        return find(id).orElseThrow(() -> EngineException.refused("no container " + id, null));
     }
 
     private Optional<Container> find(String idOrName) {
