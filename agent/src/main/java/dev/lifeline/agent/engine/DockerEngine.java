@@ -303,6 +303,11 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public ExecResult runScratch(dev.lifeline.core.engine.ScratchContainer spec) {
+        throw new UnsupportedOperationException("runScratch: being built (issue 3)");
+    }
+
+    @Override
     public List<DataMount> dataMounts(String id) {
         InspectContainerResponse r;
         try {

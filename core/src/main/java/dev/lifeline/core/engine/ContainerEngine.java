@@ -53,6 +53,12 @@ public interface ContainerEngine extends AutoCloseable {
     List<DataMount> dataMounts(String id);
 
     /**
+     * Creates a container from {@code spec}, runs it to its end (at most the spec's timeout, then kills it), returns
+     * its exit code and output, and removes it on every path (success, failure, timeout, interrupt).
+     */
+    ExecResult runScratch(ScratchContainer spec);
+
+    /**
      * Asks the engine to run the container's healthcheck now. Engines that schedule healthchecks themselves need
      * nothing (the default); Podman without systemd never runs them on its own.
      */

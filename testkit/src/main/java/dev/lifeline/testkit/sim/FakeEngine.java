@@ -272,6 +272,11 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public ExecResult runScratch(dev.lifeline.core.engine.ScratchContainer spec) {
+        throw new UnsupportedOperationException("runScratch: being built (issue 3)");
+    }
+
+    @Override
     public synchronized List<DataMount> dataMounts(String id) {
         checkReachable();
         Container c = existing(id);
