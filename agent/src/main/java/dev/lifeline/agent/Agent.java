@@ -80,6 +80,8 @@ public final class Agent implements AgentOperations, AutoCloseable {
     private Supervisor supervisor;
     private RunStart run;
     private String bootId;
+    private dev.lifeline.agent.backup.BackupService backups;
+    private dev.lifeline.agent.backup.RestoreService restores;
 
     public Agent(AgentConfig config, Map<String, String> environment) {
         this.config = config;
@@ -128,10 +130,13 @@ public final class Agent implements AgentOperations, AutoCloseable {
                 DiskGuard.forDataDir(dataDir));
         recovery = new RecoveryService(inventory, journal, commands, starter, locks, crash, clock,
                 config.recovery().parallelism(), config.recovery().retry());
+        commands.holdsFrom(this::holder);
+        buildBackups(own, starter, stopper, locks, crash, dataDir, opened.journal());
         if (opened.rebuilt()) {
             rebuildFromEngine(opened.reason());
         }
         phase = "recovering";
+        backups.finishAfterCrash();
         lastRecovery = recovery.recover(bootId, run.previousCrashed());
         metrics.increment("lifeline_recoveries_total");
         phase = "ready";
@@ -142,8 +147,92 @@ public final class Agent implements AgentOperations, AutoCloseable {
         supervisor = new Supervisor(engine, inventory, journal, starter, locks, own, clock, s.resyncInterval(),
                 new CrashLoopBackoff(new CrashLoopBackoff.Config(s.crashLoopInitial(), s.crashLoopMax(),
                         s.crashLoopReset())), s.userStops(), config.recovery().retry().attemptTimeout());
+        supervisor.holdsFrom(this::holder);
         supervisor.start();
+        if (config.backup().schedule().isPresent()) {
+            backups.startScheduler(Duration.ofSeconds(30));
+        }
         stopped.await();
+    }
+
+    private Optional<String> holder(StackName stack) {
+        return backups == null ? Optional.empty() : backups.holder(stack);
+    }
+
+    private void buildBackups(OwnActions own, StackStarter starter, StackStopper stopper, StackLocks locks,
+            CrashPoints crash, Path dataDir, Journal opened) {
+        AgentConfig.Backup b = config.backup();
+        java.util.List<dev.lifeline.core.snapshot.SnapshotProvider> providers = new java.util.ArrayList<>();
+        providers.add(new dev.lifeline.agent.snapshot.BtrfsSnapshotProvider());
+        if (b.stagingBudget() > 0) {
+            providers.add(new dev.lifeline.agent.snapshot.StagingCopyProvider(b.stagingBudget()));
+        }
+        dev.lifeline.core.snapshot.SnapshotProviders snapshots = new dev.lifeline.core.snapshot.SnapshotProviders(providers);
+        dev.lifeline.agent.restic.ResticRepository repository = new dev.lifeline.agent.restic.ResticRepository(
+                dev.lifeline.agent.restic.ResticConfig.of(b.repository(), passwordFile(b), hostName(b))
+                        .withBinary(b.resticBinary()).withExtraEnv(resticEnvironment()));
+        dev.lifeline.agent.backup.Quiescer quiescer = new dev.lifeline.agent.backup.Quiescer(inventory, engine, stopper,
+                starter, config.recovery().retry(), b.hookTimeout());
+        dev.lifeline.agent.backup.BackupRunner.Parts parts = dev.lifeline.agent.backup.BackupService.parts(journal,
+                quiescer, snapshots, repository, crash, clock, b, dataDir);
+        backups = new dev.lifeline.agent.backup.BackupService(parts, inventory, engine,
+                (dev.lifeline.core.backup.JobLedger) opened, b, dataDir, DiskGuard.forDataDir(dataDir),
+                () -> "ready".equals(phase));
+        restores = new dev.lifeline.agent.backup.RestoreService(inventory, engine, repository, journal, stopper, starter,
+                config.recovery().retry(), locks, crash, clock, DiskGuard.forDataDir(dataDir),
+                dataDir.resolve("verify-scratch"), b.verifyTimeout());
+    }
+
+    /** The configured password file; Lifeline's default one is created with a random password on first use. */
+    private static Path passwordFile(AgentConfig.Backup b) {
+        Path file = b.passwordFile();
+        if (b.createPassword() && !Files.exists(file)) {
+            try {
+                byte[] random = new byte[32];
+                new java.security.SecureRandom().nextBytes(random);
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
+                log.warn("event=backup_password_created file={} note=\"keep a copy of this file somewhere else: without"
+                        + " it the backups cannot be read\"", file);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create the backup password file " + file + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return file;
+    }
+
+    private static String hostName(AgentConfig.Backup b) {
+        if (b.host().isPresent()) {
+            return b.host().get();
+        }
+        try {
+            String name = Files.readString(Path.of("/etc/hostname")).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException ignored) {
+            // fall through to the resolver's answer
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Restic's own settings for remote backends (credentials stay in the environment, never in argv or logs). */
+    private Map<String, String> resticEnvironment() {
+        Map<String, String> extra = new java.util.LinkedHashMap<>();
+        environment.forEach((k, v) -> {
+            if (k.startsWith("AWS_") || k.startsWith("B2_") || k.startsWith("AZURE_") || k.startsWith("GOOGLE_")
+                    || k.startsWith("OS_") || k.startsWith("ST_") || k.startsWith("RCLONE_")
+                    || k.equals("RESTIC_CACHE_DIR") || k.equals("RESTIC_COMPRESSION") || k.equals("XDG_CACHE_HOME")) {
+                extra.put(k, v);
+            }
+        });
+        return extra;
     }
 
     /** A journal that had to be rebuilt knows nothing: what runs now is what should run. */
@@ -229,6 +318,10 @@ public final class Agent implements AgentOperations, AutoCloseable {
      */
     public void shutdown() {
         phase = "stopping";
+        if (backups != null) {
+            // A running job resumes what it quiesced and ends failed before the agent goes.
+            backups.shutdown(Duration.ofSeconds(60));
+        }
         if (supervisor != null) {
             supervisor.freeze();
         }
@@ -299,6 +392,56 @@ public final class Agent implements AgentOperations, AutoCloseable {
     @Override
     public String metrics() {
         return metrics.render();
+    }
+
+    @Override
+    public dev.lifeline.agent.backup.JobView startBackup(List<StackName> stacks) {
+        return requireBackups().start(stacks, "api");
+    }
+
+    @Override
+    public Optional<dev.lifeline.agent.backup.JobView> backupStatus(Optional<String> job) {
+        return requireBackups().status(job);
+    }
+
+    @Override
+    public List<dev.lifeline.agent.backup.JobView> backupJobs(Optional<StackName> stack, int limit) {
+        return requireBackups().jobs(stack, limit);
+    }
+
+    @Override
+    public List<dev.lifeline.agent.backup.BackupService.DueStack> backupDue() {
+        return requireBackups().due();
+    }
+
+    @Override
+    public List<dev.lifeline.core.repository.RepositorySnapshot> backupSnapshots(Optional<StackName> stack) {
+        requireBackups();
+        return restores.snapshots(stack);
+    }
+
+    @Override
+    public dev.lifeline.agent.backup.RestoreService.RestoreResult restore(StackName stack, Optional<String> snapshot,
+            Optional<Path> to, boolean stopStack) throws InterruptedException {
+        requireBackups();
+        if (!"ready".equals(phase)) {
+            throw new dev.lifeline.agent.backup.NotReadyException("boot recovery is not complete yet; try again shortly");
+        }
+        return restores.restore(stack, snapshot, to, stopStack);
+    }
+
+    @Override
+    public dev.lifeline.agent.backup.RestoreService.VerifyResult verify(StackName stack) {
+        requireBackups();
+        return restores.verify(stack);
+    }
+
+    private dev.lifeline.agent.backup.BackupService requireBackups() {
+        if (backups == null) {
+            throw new dev.lifeline.agent.backup.NotReadyException("the agent is still starting (" + phase + ": "
+                    + phaseDetail + ")");
+        }
+        return backups;
     }
 
     /** For tests and the demo: when the agent last compared the engine with its journal. */

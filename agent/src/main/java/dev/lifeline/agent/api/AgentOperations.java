@@ -28,4 +28,22 @@ public interface AgentOperations {
     List<JournalEvent> events(int limit);
 
     String metrics();
+
+    /** Starts a backup job over the stacks (every stack when empty); answers at once with the pending job. */
+    dev.lifeline.agent.backup.JobView startBackup(List<dev.lifeline.core.model.StackName> stacks);
+
+    /** A job's record; without an id the running job, else the newest. */
+    Optional<dev.lifeline.agent.backup.JobView> backupStatus(Optional<String> job);
+
+    List<dev.lifeline.agent.backup.JobView> backupJobs(Optional<dev.lifeline.core.model.StackName> stack, int limit);
+
+    List<dev.lifeline.agent.backup.BackupService.DueStack> backupDue();
+
+    List<dev.lifeline.core.repository.RepositorySnapshot> backupSnapshots(
+            Optional<dev.lifeline.core.model.StackName> stack);
+
+    dev.lifeline.agent.backup.RestoreService.RestoreResult restore(dev.lifeline.core.model.StackName stack,
+            Optional<String> snapshot, Optional<java.nio.file.Path> to, boolean stopStack) throws InterruptedException;
+
+    dev.lifeline.agent.backup.RestoreService.VerifyResult verify(dev.lifeline.core.model.StackName stack);
 }

@@ -17,7 +17,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -75,7 +77,8 @@ public final class ApiServer implements AutoCloseable {
             String method = ex.getRequestMethod();
             URI uri = ex.getRequestURI();
             String path = uri.getPath();
-            if (!drainBody(ex)) {
+            byte[] body = readBody(ex);
+            if (body == null) {
                 send(ex, 413, error("request body larger than " + MAX_BODY + " bytes"));
                 return;
             }
@@ -93,13 +96,24 @@ public final class ApiServer implements AutoCloseable {
                 send(ex, 401, error("missing or wrong bearer token; the token is in the agent's data dir (api.token)"));
                 return;
             }
-            route(ex, method, path, uri.getRawQuery());
+            route(ex, method, path, uri.getRawQuery(), body);
         } catch (MethodNotAllowed e) {
             send(ex, 405, error(e.getMessage()));
         } catch (UnknownStackException e) {
             send(ex, 404, error(e.getMessage()));
-        } catch (ProtectedStackException e) {
+        } catch (ProtectedStackException | dev.lifeline.agent.command.StackHeldException
+                | dev.lifeline.agent.backup.StackRunningException e) {
             send(ex, 409, error(e.getMessage()));
+        } catch (dev.lifeline.agent.backup.BackupBusyException e) {
+            Map<String, String> m = error(e.getMessage());
+            if (e.runningJob() != null) {
+                m.put("job", e.runningJob());
+            }
+            send(ex, 409, m);
+        } catch (dev.lifeline.agent.backup.NotReadyException e) {
+            send(ex, 503, error(e.getMessage()));
+        } catch (dev.lifeline.core.repository.RepositoryException e) {
+            send(ex, 502, error("backup repository: " + e.getMessage()));
         } catch (InsufficientDiskException e) {
             send(ex, 507, error(e.getMessage()));
         } catch (JournalException e) {
@@ -119,10 +133,12 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private void route(HttpExchange ex, String method, String path, String query)
+    private void route(HttpExchange ex, String method, String path, String query, byte[] body)
             throws IOException, InterruptedException {
         String[] parts = path.split("/");
-        if (path.equals("/stacks")) {
+        if (path.startsWith("/backup") || path.equals("/restore")) {
+            backupRoutes(ex, method, path, query, body);
+        } else if (path.equals("/stacks")) {
             requireMethod(ex, method, "GET");
             send(ex, 200, agent.stacks());
         } else if (parts.length == 4 && parts[1].equals("stacks") && (parts[3].equals("stop") || parts[3].equals("start"))) {
@@ -153,15 +169,125 @@ public final class ApiServer implements AutoCloseable {
             send(ex, 200, agent.events(limit(query)));
         } else if (path.equals("/metrics")) {
             requireMethod(ex, method, "GET");
-            byte[] body = agent.metrics().getBytes(StandardCharsets.UTF_8);
+            byte[] text = agent.metrics().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            ex.sendResponseHeaders(200, body.length);
+            ex.sendResponseHeaders(200, text.length);
             try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
+                out.write(text);
             }
         } else {
             send(ex, 404, error("no such route: " + method + " " + path));
         }
+    }
+
+    /** Request bodies of the backup routes; unknown fields are refused, so a typo is an error, not ignored. */
+    record BackupRequest(List<String> stacks) {}
+
+    record RestoreRequest(String stack, String snapshot, String to, Boolean stopStack) {}
+
+    record VerifyRequest(String stack) {}
+
+    private void backupRoutes(HttpExchange ex, String method, String path, String query, byte[] body)
+            throws IOException, InterruptedException {
+        switch (path) {
+            case "/backup" -> {
+                requireMethod(ex, method, "POST");
+                BackupRequest request = parse(body, BackupRequest.class, new BackupRequest(List.of()));
+                List<StackName> stacks = request.stacks() == null ? List.of()
+                        : request.stacks().stream().map(StackName::of).toList();
+                send(ex, 202, agent.startBackup(stacks));
+            }
+            case "/backup/status" -> {
+                requireMethod(ex, method, "GET");
+                Optional<String> job = param(query, "job");
+                var view = agent.backupStatus(job);
+                if (view.isPresent()) {
+                    send(ex, 200, view.get());
+                } else {
+                    send(ex, 404, error(job.map(j -> "no backup job '" + j + "'").orElse("no backup job has run yet")));
+                }
+            }
+            case "/backup/jobs" -> {
+                requireMethod(ex, method, "GET");
+                send(ex, 200, Map.of("jobs", agent.backupJobs(param(query, "stack").map(StackName::of), limit(query))));
+            }
+            case "/backup/due" -> {
+                requireMethod(ex, method, "GET");
+                send(ex, 200, Map.of("stacks", agent.backupDue()));
+            }
+            case "/backup/snapshots" -> {
+                requireMethod(ex, method, "GET");
+                send(ex, 200, Map.of("snapshots", agent.backupSnapshots(param(query, "stack").map(StackName::of))
+                        .stream().map(ApiServer::snapshot).toList()));
+            }
+            case "/backup/verify" -> {
+                requireMethod(ex, method, "POST");
+                VerifyRequest request = parse(body, VerifyRequest.class, null);
+                if (request == null || request.stack() == null) {
+                    throw new IllegalArgumentException("body must be {\"stack\": \"NAME\"}");
+                }
+                send(ex, 200, agent.verify(StackName.of(request.stack())));
+            }
+            case "/restore" -> {
+                requireMethod(ex, method, "POST");
+                RestoreRequest request = parse(body, RestoreRequest.class, null);
+                if (request == null || request.stack() == null) {
+                    throw new IllegalArgumentException("body must be {\"stack\": \"NAME\", \"snapshot\": ID or null,"
+                            + " \"to\": \"/absolute/dir\" or null, \"stopStack\": true|false}");
+                }
+                Optional<java.nio.file.Path> to = Optional.ofNullable(request.to()).filter(t -> !t.isBlank())
+                        .map(java.nio.file.Path::of);
+                if (to.isPresent() && !to.get().isAbsolute()) {
+                    throw new IllegalArgumentException("\"to\" must be an absolute path, got '" + request.to() + "'");
+                }
+                send(ex, 200, agent.restore(StackName.of(request.stack()),
+                        Optional.ofNullable(request.snapshot()).filter(v -> !v.isBlank()), to,
+                        Boolean.TRUE.equals(request.stopStack())));
+            }
+            default -> send(ex, 404, error("no such route: " + method + " " + path));
+        }
+    }
+
+    private static Map<String, Object> snapshot(dev.lifeline.core.repository.RepositorySnapshot s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("shortId", s.shortId());
+        m.put("time", s.time());
+        m.put("stack", s.tags().get("stack"));
+        m.put("job", s.tags().get("job"));
+        m.put("source", s.tags().get("source"));
+        m.put("host", s.hostname());
+        return m;
+    }
+
+    private <T> T parse(byte[] body, Class<T> type, T empty) {
+        if (body.length == 0) {
+            return empty;
+        }
+        try {
+            return json.readerFor(type)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(body);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException("unknown field '" + e.getPropertyName() + "' in the request body");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("request body is not the JSON this route takes: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static Optional<String> param(String query, String name) {
+        if (query == null) {
+            return Optional.empty();
+        }
+        for (String kv : query.split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0 && kv.substring(0, eq).equals(name)) {
+                String v = java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                return v.isBlank() ? Optional.empty() : Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
 
     private static int limit(String query) {
@@ -190,30 +316,30 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** Reads and discards the body, up to the limit; false when it is larger. */
-    private static boolean drainBody(HttpExchange ex) throws IOException {
+    /** Reads the body, up to the limit; null when it is larger. */
+    private static byte[] readBody(HttpExchange ex) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
             try {
                 if (Long.parseLong(length.trim()) > MAX_BODY) {
-                    return false;
+                    return null;
                 }
             } catch (NumberFormatException e) {
-                return false;
+                return null;
             }
         }
         try (InputStream in = ex.getRequestBody()) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             byte[] buf = new byte[8192];
-            long total = 0;
             int n;
             while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > MAX_BODY) {
-                    return false;
+                out.write(buf, 0, n);
+                if (out.size() > MAX_BODY) {
+                    return null;
                 }
             }
+            return out.toByteArray();
         }
-        return true;
     }
 
     private static Map<String, String> error(String message) {

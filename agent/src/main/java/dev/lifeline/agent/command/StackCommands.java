@@ -37,6 +37,7 @@ public final class StackCommands {
     private final InstantSource clock;
     private final StackLocks locks;
     private final DiskGuard disk;
+    private volatile StackHolds holds = StackHolds.NONE;
 
     public StackCommands(Inventory inventory, Journal journal, StackStarter starter, StackStopper stopper,
             RetryPolicy retry, CrashPoints crash, InstantSource clock, StackLocks locks, DiskGuard disk) {
@@ -51,8 +52,21 @@ public final class StackCommands {
         this.disk = disk;
     }
 
+    /** Who may hold stacks (the backup service); set once by the composition root. */
+    public void holdsFrom(StackHolds holds) {
+        this.holds = holds;
+    }
+
     public CommandResult execute(Command command) throws InterruptedException {
         Stack stack = requireStack(command.stack());
+        if (command instanceof Command.StartStack) {
+            java.util.Optional<String> holder = holds.holder(stack.name());
+            if (holder.isPresent()) {
+                throw new StackHeldException("stack " + stack.name() + " is quiesced by " + holder.get()
+                        + ", which resumes it as soon as its snapshot exists (at the latest at its max-quiesce"
+                        + " deadline); starting it now would break the backup's consistency");
+            }
+        }
         disk.requireRoom((command instanceof Command.StopStack ? "stop " : "start ") + stack.name());
         return switch (command) {
             case Command.StopStack stop -> locks.with(stack.name(), () -> stop(stack, stop.origin()));

@@ -24,7 +24,30 @@ public record AgentConfig(
         Recovery recovery,
         Supervision supervision,
         Duration stopTimeout,
-        Path bootIdFile) {
+        Path bootIdFile,
+        Backup backup) {
+
+    /**
+     * @param repository        restic repository (any restic location; a local directory by default)
+     * @param passwordFile      file holding the repository password (0600)
+     * @param createPassword    the password file is Lifeline's default one, created with a random password if missing
+     * @param resticBinary      the restic program
+     * @param host              the host name recorded in snapshots; empty = the machine's name
+     * @param maxQuiesce        the longest any stack stays quiesced (label {@code lifeline.max-quiesce} lowers it)
+     * @param hookTimeout       how long a quiesce pre/post hook may run
+     * @param schedule          when every stack is backed up (label {@code lifeline.backup.schedule} overrides it)
+     * @param dueWindow         a scheduled time missed by more than this (agent down) is skipped, not caught up
+     * @param retryDelay        a failed backup is due again after this
+     * @param keep              retention applied after each successful job (per stack and data path)
+     * @param pruneEvery        how often unreferenced data is pruned (after a successful job)
+     * @param stagingBudget     the most a staging copy may use (bytes); 0 disables staging copies
+     * @param verifyTimeout     how long a verify command may run in its scratch container
+     */
+    public record Backup(String repository, Path passwordFile, boolean createPassword, String resticBinary,
+            Optional<String> host, Duration maxQuiesce, Duration hookTimeout,
+            Optional<dev.lifeline.core.backup.CronSchedule> schedule, Duration dueWindow, Duration retryDelay,
+            dev.lifeline.core.repository.RetentionRules keep, Duration pruneEvery, long stagingBudget,
+            Duration verifyTimeout) {}
 
     /**
      * @param parallelism stacks of one boot level started at once

@@ -58,6 +58,22 @@ public final class ConfigLoader {
         d.put("supervision.user-stop-confirm", "15s");
         d.put("supervision.shutdown-burst-stacks", "3");
         d.put("supervision.shutdown-burst-confirm", "2m");
+        d.put("backup.repository", "");
+        d.put("backup.password-file", "");
+        d.put("backup.restic-binary", "restic");
+        d.put("backup.host", "");
+        d.put("backup.max-quiesce", "5m");
+        d.put("backup.hook-timeout", "60s");
+        d.put("backup.schedule", "");
+        d.put("backup.due-window", "6h");
+        d.put("backup.retry-delay", "1h");
+        d.put("backup.keep-last", "0");
+        d.put("backup.keep-daily", "7");
+        d.put("backup.keep-weekly", "4");
+        d.put("backup.keep-monthly", "6");
+        d.put("backup.prune-every", "7d");
+        d.put("backup.staging-budget", "1GiB");
+        d.put("backup.verify-timeout", "10m");
         return Map.copyOf(d);
     }
 
@@ -85,11 +101,12 @@ public final class ConfigLoader {
             requireKnown(k, "flag");
             settings.put(k, new Setting(v, "flag"));
         });
-        return build(new Reader(settings), defaultDataDir);
+        return build(new Reader(settings), defaultDataDir, environment);
     }
 
-    private static AgentConfig build(Reader r, Path defaultDataDir) {
+    private static AgentConfig build(Reader r, Path defaultDataDir, Map<String, String> environment) {
         String dataDir = r.string("data-dir");
+        Path resolvedDataDir = dataDir.isBlank() ? defaultDataDir : Path.of(dataDir);
         RetryPolicy retry = r.validated("retry.", "recovery.retry.", () -> new RetryPolicy(
                 r.integer("recovery.retry.max-attempts", 1, 100),
                 r.duration("recovery.retry.initial-delay"),
@@ -112,14 +129,71 @@ public final class ConfigLoader {
                     + Durations.format(supervision.crashLoopInitial()) + " > " + Durations.format(supervision.crashLoopMax()));
         }
         return new AgentConfig(
-                dataDir.isBlank() ? defaultDataDir : Path.of(dataDir),
+                resolvedDataDir,
                 Optional.of(r.string("engine")).filter(s -> !s.isBlank()),
                 r.address("api.listen"),
                 new AgentConfig.Recovery(r.integer("recovery.parallelism", 1, 64),
                         r.duration("recovery.settle-time"), retry),
                 supervision,
                 r.duration("stop-timeout"),
-                Path.of(r.string("boot-id-file")));
+                Path.of(r.string("boot-id-file")),
+                backup(r, resolvedDataDir, environment));
+    }
+
+    /**
+     * The repository and password file come from the config, else restic's own {@code RESTIC_REPOSITORY} and
+     * {@code RESTIC_PASSWORD_FILE}, else a local repository in the data dir with a password file Lifeline creates.
+     */
+    private static AgentConfig.Backup backup(Reader r, Path dataDir, Map<String, String> environment) {
+        String repository = firstNonBlank(r.string("backup.repository"), environment.get("RESTIC_REPOSITORY"));
+        String passwordFile = firstNonBlank(r.string("backup.password-file"), environment.get("RESTIC_PASSWORD_FILE"));
+        String schedule = r.string("backup.schedule");
+        Optional<dev.lifeline.core.backup.CronSchedule> cron = Optional.empty();
+        if (!schedule.isBlank()) {
+            try {
+                cron = Optional.of(dev.lifeline.core.backup.CronSchedule.parse(schedule));
+            } catch (IllegalArgumentException e) {
+                throw r.bad("backup.schedule", "is not a cron expression (" + e.getMessage() + ")");
+            }
+        }
+        int last = r.integer("backup.keep-last", 0, 100_000);
+        int daily = r.integer("backup.keep-daily", 0, 100_000);
+        int weekly = r.integer("backup.keep-weekly", 0, 100_000);
+        int monthly = r.integer("backup.keep-monthly", 0, 100_000);
+        if (last + daily + weekly + monthly == 0) {
+            throw new ConfigException("backup.keep-last, backup.keep-daily, backup.keep-weekly and backup.keep-monthly"
+                    + " are all 0: retention would forget every snapshot; set at least one above 0");
+        }
+        dev.lifeline.core.repository.RetentionRules keep =
+                new dev.lifeline.core.repository.RetentionRules(last, daily, weekly, monthly);
+        long budget;
+        try {
+            budget = dev.lifeline.core.snapshot.ByteSizes.parse(r.string("backup.staging-budget"));
+        } catch (IllegalArgumentException e) {
+            throw r.bad("backup.staging-budget", "is not a size; use for example 0, 500MiB or 2GiB");
+        }
+        return new AgentConfig.Backup(
+                repository.isBlank() ? dataDir.resolve("restic-repo").toString() : repository,
+                passwordFile.isBlank() ? dataDir.resolve("restic-password") : Path.of(passwordFile),
+                passwordFile.isBlank(),
+                r.string("backup.restic-binary"),
+                Optional.of(r.string("backup.host")).filter(h -> !h.isBlank()),
+                r.positiveDuration("backup.max-quiesce"),
+                r.positiveDuration("backup.hook-timeout"),
+                cron,
+                r.positiveDuration("backup.due-window"),
+                r.positiveDuration("backup.retry-delay"),
+                keep,
+                r.positiveDuration("backup.prune-every"),
+                budget,
+                r.positiveDuration("backup.verify-timeout"));
+    }
+
+    private static String firstNonBlank(String configured, String fromEnvironment) {
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        return fromEnvironment == null ? "" : fromEnvironment.trim();
     }
 
     private static Map<String, String> readYaml(Path file) {
@@ -176,7 +250,7 @@ public final class ConfigLoader {
             return settings.get(key).value().trim();
         }
 
-        private ConfigException bad(String key, String expected) {
+        ConfigException bad(String key, String expected) {
             Setting s = settings.get(key);
             return new ConfigException(key + ": '" + s.value() + "' (from " + s.source() + ") " + expected);
         }

@@ -3,6 +3,9 @@ package dev.lifeline.agent.journal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeline.core.backup.JobLedger;
+import dev.lifeline.core.backup.JobPhase;
+import dev.lifeline.core.backup.JobRecord;
 import dev.lifeline.core.journal.AgentRun;
 import dev.lifeline.core.journal.IntentRecord;
 import dev.lifeline.core.journal.Journal;
@@ -48,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #open} is strict: a damaged or foreign file raises {@link JournalCorruptException}. The agent should use
  * {@link JournalOpener}, which moves such a file aside and starts a fresh journal.
  */
-public final class SqliteJournal implements Journal {
+public final class SqliteJournal implements Journal, JobLedger {
     private static final Logger log = LoggerFactory.getLogger(SqliteJournal.class);
 
     public static final String FILE_NAME = "journal.db";
@@ -102,7 +105,21 @@ public final class SqliteJournal implements Journal {
                     CREATE TABLE host_facts (
                         key TEXT PRIMARY KEY,
                         value TEXT NOT NULL,
-                        updated_at TEXT NOT NULL)"""));
+                        updated_at TEXT NOT NULL)"""),
+            // v3: backups: how each stack of a quiesce marker was quiesced, and the record of every backup job
+            List.of("ALTER TABLE markers ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'", """
+                    CREATE TABLE backup_jobs (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        created_at TEXT NOT NULL,
+                        phase TEXT NOT NULL,
+                        finished_at TEXT,
+                        document TEXT NOT NULL)""", """
+                    CREATE TABLE backup_job_stacks (
+                        job_seq INTEGER NOT NULL REFERENCES backup_jobs (seq) ON DELETE CASCADE,
+                        stack TEXT NOT NULL,
+                        PRIMARY KEY (job_seq, stack))""", """
+                    CREATE INDEX backup_job_stacks_stack ON backup_job_stacks (stack, job_seq)"""));
 
     public static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -111,10 +128,12 @@ public final class SqliteJournal implements Journal {
             "agent_runs", "id, started_at, pid, boot_id, clean_shutdown_at",
             "intents", "stack, intent, reason, since",
             "running_set", "stack, since",
-            "markers", "seq, id, kind, owner, created_at, deadline",
+            "markers", "seq, id, kind, owner, created_at, deadline, detail",
             "marker_stacks", "marker_seq, position, stack",
             "events", "id, at, kind, stack, fields",
-            "host_facts", "key, value, updated_at");
+            "host_facts", "key, value, updated_at",
+            "backup_jobs", "seq, id, created_at, phase, finished_at, document",
+            "backup_job_stacks", "job_seq, stack");
 
     private final Path path;
     private final int maxEvents;
@@ -488,13 +507,13 @@ public final class SqliteJournal implements Journal {
                 }
             }
             try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT seq, id, kind, owner, created_at, deadline FROM markers"
-                            + " ORDER BY seq")) {
+                    ResultSet rs = s.executeQuery("SELECT seq, id, kind, owner, created_at, deadline, detail"
+                            + " FROM markers ORDER BY seq")) {
                 while (rs.next()) {
                     long seq = rs.getLong(1);
                     bySeq.put(seq, new Marker(rs.getString(2), MarkerKind.valueOf(rs.getString(3)), rs.getString(4),
                             stacks.getOrDefault(seq, List.of()), instant(rs.getString(5)),
-                            instant(rs.getString(6))));
+                            instant(rs.getString(6)), MarkerDetail.read(rs.getString(7))));
                 }
             }
             return List.copyOf(bySeq.values());
@@ -505,14 +524,16 @@ public final class SqliteJournal implements Journal {
     @Override
     public void writeMarker(Marker marker) {
         write("write marker", c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO markers (id, kind, owner, created_at, deadline)"
-                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
-                    + " owner = excluded.owner, created_at = excluded.created_at, deadline = excluded.deadline")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO markers (id, kind, owner, created_at, deadline,"
+                    + " detail) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
+                    + " owner = excluded.owner, created_at = excluded.created_at, deadline = excluded.deadline,"
+                    + " detail = excluded.detail")) {
                 ps.setString(1, marker.id());
                 ps.setString(2, marker.kind().name());
                 ps.setString(3, marker.owner());
                 ps.setString(4, marker.createdAt().toString());
                 ps.setString(5, marker.deadline().toString());
+                ps.setString(6, MarkerDetail.write(marker.quiesced()));
                 ps.executeUpdate();
             }
             long seq;
@@ -552,6 +573,77 @@ public final class SqliteJournal implements Journal {
             }
         });
         log.debug(KeyValues.line("event", "marker_cleared", "id", markerId, "found", cleared > 0, "at", now));
+    }
+
+    // ---- backup jobs --------------------------------------------------------------------------------------------
+
+    @Override
+    public void saveJob(JobRecord job) {
+        write("save backup job", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO backup_jobs (id, created_at, phase, finished_at,"
+                    + " document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET phase = excluded.phase,"
+                    + " finished_at = excluded.finished_at, document = excluded.document")) {
+                ps.setString(1, job.id());
+                ps.setString(2, job.createdAt().toString());
+                ps.setString(3, job.phase().wireName());
+                ps.setString(4, job.finishedAt().map(Instant::toString).orElse(null));
+                ps.setString(5, job.document());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO backup_job_stacks (job_seq, stack)"
+                    + " SELECT seq, ? FROM backup_jobs WHERE id = ?")) {
+                for (StackName stack : job.stacks()) {
+                    ps.setString(1, stack.value());
+                    ps.setString(2, job.id());
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<JobRecord> job(String id) {
+        List<JobRecord> found = readJobs("WHERE j.id = ?", List.of(id), 1);
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public List<JobRecord> jobs(Optional<StackName> stack, int limit) {
+        return stack.map(s -> readJobs("WHERE j.seq IN (SELECT job_seq FROM backup_job_stacks WHERE stack = ?)",
+                List.of(s.value()), limit)).orElseGet(() -> readJobs("", List.of(), limit));
+    }
+
+    @Override
+    public List<JobRecord> unfinishedJobs() {
+        return readJobs("WHERE j.phase NOT IN ('done', 'failed')", List.of(), 1000);
+    }
+
+    private List<JobRecord> readJobs(String where, List<String> args, int limit) {
+        return read("read backup jobs", c -> {
+            List<JobRecord> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT j.seq, j.id, j.created_at, j.phase, j.finished_at,"
+                    + " j.document, (SELECT group_concat(stack, char(10)) FROM backup_job_stacks WHERE job_seq = j.seq)"
+                    + " FROM backup_jobs j " + where + " ORDER BY j.seq DESC LIMIT ?")) {
+                int i = 1;
+                for (String arg : args) {
+                    ps.setString(i++, arg);
+                }
+                ps.setInt(i, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String stacks = rs.getString(7);
+                        List<StackName> names = stacks == null ? List.of()
+                                : java.util.Arrays.stream(stacks.split("\n")).sorted().map(StackName::of).toList();
+                        result.add(new JobRecord(rs.getString(2), instant(rs.getString(3)),
+                                JobPhase.fromWire(rs.getString(4)),
+                                names, Optional.ofNullable(rs.getString(5)).map(SqliteJournal::instant),
+                                rs.getString(6)));
+                    }
+                }
+            }
+            return result;
+        });
     }
 
     // ---- events -------------------------------------------------------------------------------------------------

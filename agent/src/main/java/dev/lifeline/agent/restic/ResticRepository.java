@@ -59,6 +59,9 @@ public final class ResticRepository implements BackupRepository {
 
     private final ResticConfig config;
 
+    /** The tag naming the job a snapshot was taken by; ignored when looking for a backup's parent. */
+    public static final String JOB_TAG = "job";
+
     public ResticRepository(ResticConfig config) {
         this.config = config;
     }
@@ -133,8 +136,12 @@ public final class ResticRepository implements BackupRepository {
         List<String> tagArgs = tagArguments(tags);
         Redaction redaction = prepare();
         String parent = null;
-        if (!tags.isEmpty()) {
-            parent = snapshots(tags, redaction).stream()
+        // The parent (whose file metadata lets restic skip unchanged files) is the newest snapshot of the same data:
+        // the same tags except the job, which differs every run.
+        Map<String, String> sameData = new java.util.TreeMap<>(tags);
+        sameData.remove(JOB_TAG);
+        if (!sameData.isEmpty()) {
+            parent = snapshots(sameData, redaction).stream()
                     .filter(s -> s.hostname().equals(config.host()))
                     .map(RepositorySnapshot::id)
                     .findFirst()
@@ -261,13 +268,14 @@ public final class ResticRepository implements BackupRepository {
     /**
      * {@inheritDoc}
      *
-     * <p>Groups by {@code host,tags} rather than restic's default {@code host,paths}: the paths restic records are
-     * where the per-job snapshot was mounted, which changes every run, so every snapshot would be a group of its
-     * own and nothing would ever be forgotten.
+     * <p>Groups by {@code host} only: the tag filter chooses the set the rules apply to (Lifeline forgets per stack
+     * and data path). Restic's default {@code host,paths} would make every run a group of its own (the paths it
+     * records are where the per-job snapshot was mounted), and {@code host,tags} would too (every run carries its
+     * own job tag), so nothing would ever be forgotten.
      */
     @Override
     public void forget(RetentionRules rules, Map<String, String> tagFilter) {
-        List<String> args = new ArrayList<>(List.of("forget", "--json", "--group-by", "host,tags"));
+        List<String> args = new ArrayList<>(List.of("forget", "--json", "--group-by", "host"));
         addKeep(args, "--keep-last", rules.keepLast());
         addKeep(args, "--keep-daily", rules.keepDaily());
         addKeep(args, "--keep-weekly", rules.keepWeekly());

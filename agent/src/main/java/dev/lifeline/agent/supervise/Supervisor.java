@@ -77,6 +77,8 @@ public final class Supervisor implements AutoCloseable {
     private long resyncs;
     private static final int FULL_RESYNC_EVERY = 12;
 
+    private volatile dev.lifeline.agent.command.StackHolds holds = dev.lifeline.agent.command.StackHolds.NONE;
+
     public Supervisor(ContainerEngine engine, Inventory inventory, Journal journal, StackStarter starter,
             StackLocks locks, OwnActions own, InstantSource clock, Duration resyncInterval, CrashLoopBackoff backoff,
             PendingStops.Timing userStops, Duration attemptTimeout) {
@@ -106,6 +108,11 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** When the engine and journal were last compared (for readiness and metrics). */
+    /** Stacks an operation holds (a backup's quiesce) are left alone: it resumes them itself. */
+    public void holdsFrom(dev.lifeline.agent.command.StackHolds holds) {
+        this.holds = holds;
+    }
+
     public Instant lastResync() {
         return lastResync;
     }
@@ -205,7 +212,8 @@ public final class Supervisor implements AutoCloseable {
                 warnAboutRestartPolicy(stack);
             }
             StackName name = stack.name();
-            if (restarting.contains(name) || stopping.contains(name) || busy(stack)) {
+            if (restarting.contains(name) || stopping.contains(name) || busy(stack)
+                    || holds.holder(name).isPresent()) {
                 continue;
             }
             Intent intent = intents.containsKey(name) ? intents.get(name).intent() : Intent.RUNNING;

@@ -21,6 +21,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import dev.lifeline.agent.backup.BackupBusyException;
+import dev.lifeline.agent.backup.BackupService;
+import dev.lifeline.agent.backup.JobView;
+import dev.lifeline.agent.backup.RestoreService;
+import dev.lifeline.core.model.StackName;
+import dev.lifeline.core.repository.RepositorySnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +82,52 @@ class ApiServerTest {
         public String metrics() {
             return "lifeline_ready 1\n";
         }
+
+        @Override
+        public JobView startBackup(List<StackName> stacks) {
+            if (busy) {
+                throw new BackupBusyException("b1", "backup job b1 is running; one job at a time per host");
+            }
+            backupRequests.add(stacks);
+            return null;
+        }
+
+        @Override
+        public Optional<JobView> backupStatus(Optional<String> job) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<JobView> backupJobs(Optional<StackName> stack, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<BackupService.DueStack> backupDue() {
+            return List.of();
+        }
+
+        @Override
+        public List<RepositorySnapshot> backupSnapshots(Optional<StackName> stack) {
+            return List.of();
+        }
+
+        @Override
+        public RestoreService.RestoreResult restore(StackName stack, Optional<String> snapshot, Optional<Path> to,
+                boolean stopStack) {
+            restoreRequests.add(stack + " " + snapshot + " " + to + " " + stopStack);
+            return new RestoreService.RestoreResult(stack.value(), "b1", List.of(), List.of(), false);
+        }
+
+        @Override
+        public RestoreService.VerifyResult verify(StackName stack) {
+            return new RestoreService.VerifyResult(stack.value(), "b1", "abc", true, 0, "", "ok");
+        }
     };
+
+    private boolean busy;
+    private final List<List<StackName>> backupRequests = new ArrayList<>();
+    private final List<String> restoreRequests = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -143,6 +194,46 @@ class ApiServerTest {
         assertThat(send("POST", "/stacks/blog/stop", auth, new byte[ApiServer.MAX_BODY + 1]).statusCode())
                 .isEqualTo(413);
         assertThat(commands).isEmpty();
+    }
+
+    @Test
+    void backupRequestsAreParsedAndBadBodiesRefusedWithTheReason() throws Exception {
+        String auth = "Bearer " + token;
+        assertThat(send("POST", "/backup", auth, "{\"stacks\":[\"blog\",\"db\"]}".getBytes()).statusCode())
+                .isEqualTo(202);
+        assertThat(send("POST", "/backup", auth, null).statusCode()).isEqualTo(202);
+        assertThat(backupRequests).containsExactly(List.of(StackName.of("blog"), StackName.of("db")), List.of());
+
+        HttpResponse<String> typo = send("POST", "/backup", auth, "{\"stack\":[\"blog\"]}".getBytes());
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(typo.body()).contains("unknown field 'stack'");
+        HttpResponse<String> broken = send("POST", "/backup", auth, "{\"stacks\":".getBytes());
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/backup", auth, "{\"stacks\":[\"-bad\"]}".getBytes()).statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/backup", auth, new byte[ApiServer.MAX_BODY + 1]).statusCode()).isEqualTo(413);
+        assertThat(send("GET", "/backup", auth, null).statusCode()).isEqualTo(405);
+        assertThat(backupRequests).hasSize(2);
+
+        busy = true;
+        HttpResponse<String> second = send("POST", "/backup", auth, null);
+        assertThat(second.statusCode()).isEqualTo(409);
+        assertThat(second.body()).contains("\"job\":\"b1\"").contains("one job at a time");
+    }
+
+    @Test
+    void restoreNeedsAStackAndAnAbsoluteTarget() throws Exception {
+        String auth = "Bearer " + token;
+        assertThat(send("POST", "/restore", auth, "{}".getBytes()).statusCode()).isEqualTo(400);
+        HttpResponse<String> relative = send("POST", "/restore", auth,
+                "{\"stack\":\"blog\",\"to\":\"here\"}".getBytes());
+        assertThat(relative.statusCode()).isEqualTo(400);
+        assertThat(relative.body()).contains("absolute");
+        assertThat(restoreRequests).isEmpty();
+        assertThat(send("POST", "/restore", auth,
+                "{\"stack\":\"blog\",\"to\":\"/srv/r\",\"stopStack\":true}".getBytes()).statusCode())
+                .isEqualTo(200);
+        assertThat(restoreRequests).containsExactly("blog Optional.empty Optional[/srv/r] true");
+        assertThat(send("GET", "/backup/status?job=nope", auth, null).statusCode()).isEqualTo(404);
     }
 
     @Test

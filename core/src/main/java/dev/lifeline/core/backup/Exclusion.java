@@ -13,6 +13,8 @@ public record Exclusion(StackName stack, Reason reason, String detail) {
         /** Selected, but {@code lifeline.protected}: Lifeline never touches it. */
         PROTECTED,
         /** Selected, but no container belongs to a stack of that name. */
-        NOT_FOUND
+        NOT_FOUND,
+        /** Selected and running, but none of its containers mounts a data directory: there is nothing to back up. */
+        NO_DATA
     }
 }

@@ -17,9 +17,22 @@ public final class CrashPoint {
     public static final String START_AFTER_FIRST_CONTAINER = "start.after-first-container";
     public static final String START_BEFORE_CLEAR = "start.before-clear";
 
+    public static final String BACKUP_AFTER_MARKER = "backup.after-marker";
+    public static final String BACKUP_AFTER_FIRST_QUIESCE = "backup.after-first-quiesce";
+    public static final String BACKUP_AFTER_SNAPSHOT = "backup.after-snapshot";
+    public static final String BACKUP_AFTER_RESUME = "backup.after-resume";
+    public static final String BACKUP_DURING_UPLOAD = "backup.during-upload";
+    public static final String BACKUP_BEFORE_CLEAR = "backup.before-clear";
+    public static final String RESTORE_AFTER_STOP = "restore.after-stop";
+    public static final String RESTORE_AFTER_SWAP = "restore.after-swap";
+
     public static final List<String> RECOVERY = List.of(RECOVERY_AFTER_RUN_START, RECOVERY_AFTER_MARKERS,
             RECOVERY_BEFORE_START, RECOVERY_AFTER_FIRST_LEVEL);
     public static final List<String> STOP = List.of(STOP_AFTER_MARKER, STOP_AFTER_FIRST_CONTAINER, STOP_BEFORE_CLEAR);
     public static final List<String> START = List.of(START_AFTER_MARKER, START_AFTER_FIRST_CONTAINER,
             START_BEFORE_CLEAR);
+    /** The backup cycle, in the order a job reaches them (snapshot path). */
+    public static final List<String> BACKUP = List.of(BACKUP_AFTER_MARKER, BACKUP_AFTER_FIRST_QUIESCE,
+            BACKUP_AFTER_SNAPSHOT, BACKUP_AFTER_RESUME, BACKUP_DURING_UPLOAD, BACKUP_BEFORE_CLEAR);
+    public static final List<String> RESTORE = List.of(RESTORE_AFTER_STOP, RESTORE_AFTER_SWAP);
 }

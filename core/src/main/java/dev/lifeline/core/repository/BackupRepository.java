@@ -58,8 +58,8 @@ public interface BackupRepository {
     void restore(String snapshotId, Path target, List<String> includePaths);
 
     /**
-     * Forgets the snapshots carrying every tag of {@code tagFilter} that {@code rules} do not keep. Snapshots are
-     * grouped by host and tags, and the rules apply to each group. Data is only freed by {@link #prune()}.
+     * Forgets the snapshots carrying every tag of {@code tagFilter} that {@code rules} do not keep. The filter chooses
+     * the set (for Lifeline: one stack's one data path); the rules apply per host within it. Data is only freed by {@link #prune()}.
      */
     void forget(RetentionRules rules, Map<String, String> tagFilter);
 

@@ -1,0 +1,307 @@
+package dev.lifeline.agent.backup;
+
+import dev.lifeline.core.backup.BackupCycle;
+import dev.lifeline.core.backup.BackupPath;
+import dev.lifeline.core.backup.JobAction;
+import dev.lifeline.core.backup.JobEvent;
+import dev.lifeline.core.backup.JobState;
+import dev.lifeline.core.backup.QuiescePlan;
+import dev.lifeline.core.backup.QuiesceTarget;
+import dev.lifeline.core.fault.CrashPoint;
+import dev.lifeline.core.fault.CrashPoints;
+import dev.lifeline.core.model.Intent;
+import dev.lifeline.core.journal.Journal;
+import dev.lifeline.core.journal.Marker;
+import dev.lifeline.core.journal.MarkerKind;
+import dev.lifeline.core.journal.QuiescedStack;
+import dev.lifeline.core.model.StackName;
+import dev.lifeline.core.repository.BackupRepository;
+import dev.lifeline.core.repository.BackupSummary;
+import dev.lifeline.core.snapshot.Snapshot;
+import dev.lifeline.core.snapshot.SnapshotProviders;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one backup job: feeds events to the pure {@link BackupCycle} and performs the actions it returns. Quiesce and
+ * resume of one stack run one after the other on a worker; snapshots and the upload on their own; the cycle itself
+ * only ever runs on the job's thread, which also ticks a few times a second so the max-quiesce bound holds however
+ * long a step takes.
+ */
+public final class BackupRunner {
+    private static final Logger log = LoggerFactory.getLogger(BackupRunner.class);
+    private static final long TICK_MS = 200;
+
+    /** What the runner needs from the agent. */
+    public record Parts(Journal journal, Quiescer quiescer, SnapshotProviders snapshots, BackupRepository repository,
+            CrashPoints crash, InstantSource clock, String host, Retention retention) {}
+
+    /** Applies retention after a successful job (and prunes now and then); failures are notes, not job failures. */
+    public interface Retention {
+        List<String> apply(List<DataPath> uploaded);
+    }
+
+    private final Parts parts;
+    private final String origin;
+    private final List<StackName> requested;
+    private final Instant createdAt;
+    private final QuiescePlan plan;
+    private final List<DataPath> paths;
+    private final Consumer<JobView> publish;
+    private final LinkedBlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
+    private final Map<StackName, CompletableFuture<Void>> stackChains = new ConcurrentHashMap<>();
+    private final Map<java.nio.file.Path, Snapshot> taken = new ConcurrentHashMap<>();
+    private final List<JobView.Upload> uploads = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().daemon().name("backup-worker-", 0).factory());
+    private final AtomicBoolean firstQuiesce = new AtomicBoolean(true);
+    private final AtomicBoolean firstResume = new AtomicBoolean(true);
+    private volatile JobState state;
+    private volatile JobView.Progress progress;
+    private volatile Thread uploadThread;
+    private volatile Instant finishedAt;
+
+    BackupRunner(Parts parts, String jobId, String origin, List<StackName> requested, QuiescePlan plan,
+            List<DataPath> paths, BackupPath path, Duration maxQuiesce, List<String> planNotes,
+            Consumer<JobView> publish) {
+        this.parts = parts;
+        this.origin = origin;
+        this.requested = List.copyOf(requested);
+        this.createdAt = parts.clock().instant();
+        this.plan = plan;
+        this.paths = List.copyOf(paths);
+        this.publish = publish;
+        this.notes.addAll(planNotes);
+        this.state = BackupCycle.create(jobId, plan, path, maxQuiesce);
+    }
+
+    String jobId() {
+        return state.jobId();
+    }
+
+    JobView view() {
+        return JobView.of(state, origin, requested, createdAt, plan.excluded(), paths, progress,
+                List.copyOf(uploads), List.copyOf(notes), finishedAt);
+    }
+
+    /** Runs the job to its end on the calling thread. */
+    void run() {
+        publish.accept(view());
+        events.add(new JobEvent.Start());
+        try {
+            while (!state.phase().isTerminal()) {
+                JobEvent event = events.poll(TICK_MS, TimeUnit.MILLISECONDS);
+                step(event == null ? new JobEvent.Tick() : event);
+            }
+        } catch (InterruptedException e) {
+            // The agent is going down hard: the marker stays, and the next start finishes the job.
+            Thread.currentThread().interrupt();
+            log.warn("event=backup_interrupted job={} phase={}", jobId(), state.phase().wireName());
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    /** The agent is shutting down: resume everything, cancel the upload, end the job failed. */
+    void shutdown() {
+        events.add(new JobEvent.AgentShutdown());
+        Thread upload = uploadThread;
+        if (upload != null) {
+            upload.interrupt();
+        }
+    }
+
+    void cancel(String reason) {
+        events.add(new JobEvent.Cancel(reason));
+        Thread upload = uploadThread;
+        if (upload != null) {
+            upload.interrupt();
+        }
+    }
+
+    private void step(JobEvent event) {
+        BackupCycle.Step step = BackupCycle.next(state, event, parts.clock().instant());
+        boolean changed = !step.next().equals(state);
+        state = step.next();
+        for (JobAction action : step.actions()) {
+            perform(action);
+        }
+        if (changed && !state.phase().isTerminal()) {
+            publish.accept(view());
+        }
+    }
+
+    private void perform(JobAction action) {
+        switch (action) {
+            case JobAction.WriteMarker w -> writeMarker(w);
+            case JobAction.Quiesce q -> onStack(q.stack(), () -> {
+                try {
+                    parts.quiescer().quiesce(q.stack(), q.mode(), q.containers(), q.preHooks());
+                    if (firstQuiesce.compareAndSet(true, false)) {
+                        parts.crash().reach(CrashPoint.BACKUP_AFTER_FIRST_QUIESCE);
+                    }
+                    events.add(new JobEvent.StackQuiesced(q.stack()));
+                } catch (RuntimeException e) {
+                    events.add(new JobEvent.QuiesceFailed(q.stack(), message(e)));
+                }
+            });
+            case JobAction.TakeSnapshots t -> workers.execute(() -> takeSnapshots(t.stacks()));
+            case JobAction.Resume r -> onStack(r.stack(), () -> {
+                try {
+                    boolean userStopped = parts.journal().intents().containsKey(r.stack())
+                            && parts.journal().intents().get(r.stack()).intent() == Intent.USER_STOPPED;
+                    if (userStopped) {
+                        notes.add(r.stack() + " was stopped by the user during the backup: not started again");
+                    }
+                    parts.quiescer().resume(r.stack(), r.mode(), r.containers(), r.postHooks(), !userStopped);
+                    if (firstResume.compareAndSet(true, false)) {
+                        parts.crash().reach(CrashPoint.BACKUP_AFTER_RESUME);
+                    }
+                    events.add(new JobEvent.StackResumed(r.stack()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    events.add(new JobEvent.ResumeFailed(r.stack(), "interrupted"));
+                } catch (RuntimeException e) {
+                    events.add(new JobEvent.ResumeFailed(r.stack(), message(e)));
+                }
+            });
+            case JobAction.Upload u -> workers.execute(() -> upload(u.stacks(), u.path()));
+            case JobAction.DeleteSnapshots d -> deleteSnapshots();
+            case JobAction.ApplyRetention ignored -> notes.addAll(parts.retention().apply(uploadedPaths()));
+            case JobAction.ClearMarker c -> {
+                parts.crash().reach(CrashPoint.BACKUP_BEFORE_CLEAR);
+                parts.journal().clearMarker(c.jobId(), parts.clock().instant());
+            }
+            case JobAction.RecordResult r -> {
+                finishedAt = parts.clock().instant();
+                progress = null;
+                JobView view = view();
+                publish.accept(view);
+                log.info("event=backup_finished job={} phase={} path={} stacks={} failure=\"{}\"", view.job(),
+                        view.phase(), view.path(), view.stacks().size(), view.failure() == null ? "" : view.failure());
+            }
+        }
+    }
+
+    private void writeMarker(JobAction.WriteMarker w) {
+        try {
+            Map<StackName, QuiescedStack> quiesced = new LinkedHashMap<>();
+            for (QuiesceTarget t : plan.quiesceOrder()) {
+                quiesced.put(t.stack(), new QuiescedStack(w.modes().getOrDefault(t.stack(), t.mode()), t.containers(),
+                        t.postHooks()));
+            }
+            parts.journal().writeMarker(new Marker(w.jobId(), MarkerKind.QUIESCE, "backup " + w.jobId(), w.stacks(),
+                    parts.clock().instant(), w.deadline(), quiesced));
+            parts.crash().reach(CrashPoint.BACKUP_AFTER_MARKER);
+            events.add(new JobEvent.MarkerWritten());
+        } catch (RuntimeException e) {
+            log.error("event=backup_marker_failed job={} error=\"{}\"", w.jobId(), message(e));
+            events.add(new JobEvent.MarkerWriteFailed(message(e)));
+        }
+    }
+
+    /** Quiesce and resume of one stack run in the order they were issued, never at once. */
+    private void onStack(StackName stack, Runnable task) {
+        stackChains.compute(stack, (k, previous) -> (previous == null ? CompletableFuture.<Void>completedFuture(null)
+                : previous).thenRunAsync(task, workers));
+    }
+
+    private void takeSnapshots(List<StackName> stacks) {
+        try {
+            for (DataPath p : paths) {
+                if (stacks.contains(p.stack()) && !taken.containsKey(p.source())) {
+                    Snapshot s = parts.snapshots().take(p.source(), jobId(), parts.clock().instant());
+                    taken.put(p.source(), s);
+                    log.info("event=snapshot_taken job={} stack={} source={} provider={}", jobId(), p.stack(),
+                            p.source(), s.provider());
+                }
+            }
+            parts.crash().reach(CrashPoint.BACKUP_AFTER_SNAPSHOT);
+            events.add(new JobEvent.SnapshotsTaken());
+        } catch (RuntimeException e) {
+            events.add(new JobEvent.SnapshotFailed(message(e)));
+        }
+    }
+
+    private void upload(List<StackName> stacks, BackupPath path) {
+        uploadThread = Thread.currentThread();
+        try {
+            parts.repository().ensureInitialized();
+            Instant began = parts.clock().instant();
+            List<DataPath> todo = paths.stream().filter(p -> stacks.contains(p.stack())).toList();
+            int index = 0;
+            for (DataPath p : todo) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new IllegalStateException("upload cancelled");
+                }
+                java.nio.file.Path root = path == BackupPath.SNAPSHOT ? taken.get(p.source()).location() : p.source();
+                Map<String, String> tags = BackupService.tagsOf(p, jobId());
+                int done = index;
+                BackupSummary summary = parts.repository().backup(List.of(), tags, root, pr ->
+                        progress = new JobView.Progress((done + pr.percentDone()) * 100.0 / todo.size(),
+                                pr.bytesDone(), pr.totalBytes(), pr.filesDone(), pr.totalFiles(),
+                                Duration.between(began, parts.clock().instant()).toMillis() / 1000.0));
+                uploads.add(new JobView.Upload(p.stack().value(), p.source().toString(), summary.snapshotId(),
+                        summary.dataAdded(), summary.totalBytesProcessed()));
+                log.info("event=data_path_uploaded job={} stack={} source={} snapshot={} data_added={}", jobId(),
+                        p.stack(), p.source(), summary.snapshotId(), summary.dataAdded());
+                if (index++ == 0) {
+                    parts.crash().reach(CrashPoint.BACKUP_DURING_UPLOAD);
+                }
+            }
+            events.add(new JobEvent.UploadFinished(uploads.size() + " data path(s) stored"));
+        } catch (RuntimeException e) {
+            events.add(new JobEvent.UploadFailed(message(e)));
+        } finally {
+            uploadThread = null;
+            Thread.interrupted();
+        }
+    }
+
+    private void deleteSnapshots() {
+        for (Snapshot s : List.copyOf(taken.values())) {
+            try {
+                parts.snapshots().delete(s);
+                taken.remove(s.source());
+            } catch (RuntimeException e) {
+                notes.add("snapshot " + s.handle() + " could not be deleted: " + message(e)
+                        + "; the next agent start tries again");
+            }
+        }
+        for (DataPath p : paths) {
+            try {
+                parts.snapshots().leftovers(p.source(), jobId()).forEach(parts.snapshots()::delete);
+            } catch (RuntimeException e) {
+                log.warn("event=snapshot_leftover_cleanup_failed job={} source={} error=\"{}\"", jobId(), p.source(),
+                        message(e));
+            }
+        }
+    }
+
+    private List<DataPath> uploadedPaths() {
+        List<String> sources = uploads.stream().map(JobView.Upload::source).toList();
+        return paths.stream().filter(p -> sources.contains(p.source().toString())).toList();
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return (m == null || m.isBlank() ? e.getClass().getSimpleName() : m).replace('\n', ' ');
+    }
+}
