@@ -18,6 +18,7 @@ import dev.lifeline.core.engine.ExecResult;
 import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.engine.EventSubscription;
+import dev.lifeline.core.engine.ScratchContainer;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
 import java.io.IOException;
@@ -302,9 +303,165 @@ public final class DockerEngine implements ContainerEngine {
         return new ExecResult(code == null ? -1 : code.intValue(), out, false);
     }
 
+    /** At most this much of a scratch container's output is kept: the end, where errors are. */
+    static final int SCRATCH_OUTPUT_LIMIT = 64 * 1024;
+    /** How long reading a finished scratch container's logs may take. */
+    private static final Duration SCRATCH_LOGS_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Creates a labelled container (never grouped into a stack, see {@link ScratchContainer#LABEL}), without network
+     * unless asked and without restart policy, starts it, waits at most the spec's timeout (then kills it), reads the
+     * end of its output and removes it on every path.
+     */
     @Override
-    public ExecResult runScratch(dev.lifeline.core.engine.ScratchContainer spec) {
-        throw new UnsupportedOperationException("runScratch: being built (issue 3)");
+    public ExecResult runScratch(ScratchContainer spec) {
+        String name = ScratchContainer.NAME_PREFIX + java.util.HexFormat.of().toHexDigits(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        long started = System.nanoTime();
+        String id = createScratch(name, spec);
+        try {
+            try {
+                client.startContainerCmd(id).exec();
+            } catch (RuntimeException e) {
+                throw translate("start scratch container " + name + " (image " + spec.image() + ")", e);
+            }
+            log.info("event=scratch_started container={} image={} network={} timeout_ms={}", name, spec.image(),
+                    spec.network(), spec.timeout().toMillis());
+            Integer code = awaitExit(id, name, spec.timeout());
+            if (code == null) {
+                kill(id, name);
+            }
+            String output = scratchOutput(id, name);
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            if (code == null) {
+                log.warn("event=scratch_timed_out container={} image={} timeout_ms={} elapsed_ms={}", name,
+                        spec.image(), spec.timeout().toMillis(), elapsedMs);
+                return new ExecResult(-1, output, true);
+            }
+            log.info("event=scratch_finished container={} exit_code={} elapsed_ms={}", name, code, elapsedMs);
+            return new ExecResult(code, output, false);
+        } finally {
+            removeScratch(id, name);
+        }
+    }
+
+    private String createScratch(String name, ScratchContainer spec) {
+        List<com.github.dockerjava.api.model.Bind> binds = spec.binds().stream()
+                .map(b -> new com.github.dockerjava.api.model.Bind(b.source().toAbsolutePath().toString(),
+                        new com.github.dockerjava.api.model.Volume(b.destination()),
+                        b.readOnly() ? com.github.dockerjava.api.model.AccessMode.ro
+                                : com.github.dockerjava.api.model.AccessMode.rw))
+                .toList();
+        com.github.dockerjava.api.model.HostConfig host = com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                .withBinds(binds)
+                .withRestartPolicy(com.github.dockerjava.api.model.RestartPolicy.noRestart());
+        if (!spec.network()) {
+            host.withNetworkMode("none");
+        }
+        var create = client.createContainerCmd(spec.image())
+                .withName(name)
+                .withLabels(java.util.Map.of(ScratchContainer.LABEL, "true"))
+                .withEnv(new java.util.TreeMap<>(spec.env()).entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withHostConfig(host);
+        if (!spec.argv().isEmpty()) {
+            create.withCmd(spec.argv());
+        }
+        try {
+            return create.exec().getId();
+        } catch (NotFoundException e) {
+            throw EngineException.refused("image " + spec.image() + " not found: cannot create scratch container "
+                    + name + " at " + endpoint + " (" + firstLine(e.getMessage()) + ")", e);
+        } catch (RuntimeException e) {
+            throw translate("create scratch container " + name + " from image " + spec.image(), e);
+        }
+    }
+
+    /** The container's exit code, or null when it still runs after {@code timeout}. */
+    private Integer awaitExit(String id, String name, Duration timeout) {
+        try (com.github.dockerjava.api.command.WaitContainerResultCallback wait =
+                client.waitContainerCmd(id).exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())) {
+            if (!wait.awaitCompletion(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return null;
+            }
+            return wait.awaitStatusCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.refused("interrupted while waiting for scratch container " + name, e);
+        } catch (IOException | RuntimeException e) {
+            throw translate("wait for scratch container " + name, e instanceof RuntimeException r ? r
+                    : new IllegalStateException(e));
+        }
+    }
+
+    private void kill(String id, String name) {
+        try {
+            client.killContainerCmd(id).exec();
+        } catch (NotModifiedException | com.github.dockerjava.api.exception.ConflictException e) {
+            log.debug("event=scratch_kill_skipped container={} reason=\"{}\"", name, firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            throw translate("kill scratch container " + name + " after its timeout", e);
+        }
+        // the logs of a killed container are complete only once it has stopped
+        try (com.github.dockerjava.api.command.WaitContainerResultCallback wait =
+                client.waitContainerCmd(id).exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())) {
+            wait.awaitCompletion(SCRATCH_LOGS_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.refused("interrupted while killing scratch container " + name, e);
+        } catch (IOException | RuntimeException e) {
+            log.debug("event=scratch_kill_wait_failed container={} error=\"{}\"", name, e.toString());
+        }
+    }
+
+    /** Stdout and stderr interleaved as the engine logged them, cut to the last {@link #SCRATCH_OUTPUT_LIMIT} chars. */
+    private String scratchOutput(String id, String name) {
+        StringBuilder output = new StringBuilder();
+        try (com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame> callback =
+                new com.github.dockerjava.api.async.ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                        synchronized (output) {
+                            output.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                            if (output.length() > 2 * SCRATCH_OUTPUT_LIMIT) {
+                                output.delete(0, output.length() - SCRATCH_OUTPUT_LIMIT);
+                            }
+                        }
+                    }
+                }) {
+            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false).exec(callback);
+            if (!callback.awaitCompletion(SCRATCH_LOGS_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                log.warn("event=scratch_logs_incomplete container={} timeout_ms={}", name,
+                        SCRATCH_LOGS_TIMEOUT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.refused("interrupted while reading the output of scratch container " + name, e);
+        } catch (IOException | RuntimeException e) {
+            throw translate("read the output of scratch container " + name, e instanceof RuntimeException r ? r
+                    : new IllegalStateException(e));
+        }
+        synchronized (output) {
+            int from = Math.max(0, output.length() - SCRATCH_OUTPUT_LIMIT);
+            return output.substring(from);
+        }
+    }
+
+    /** Force-removes the container; runs even when the thread is interrupted, and never hides the first failure. */
+    private void removeScratch(String id, String name) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            log.debug("event=scratch_removed container={}", name);
+        } catch (NotFoundException e) {
+            log.debug("event=scratch_already_removed container={}", name);
+        } catch (RuntimeException e) {
+            log.warn("event=scratch_remove_failed container={} error=\"{}\"", name, firstLine(e.getMessage()));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

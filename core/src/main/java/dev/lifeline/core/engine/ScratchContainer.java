@@ -20,6 +20,14 @@ import java.util.Objects;
 public record ScratchContainer(String image, List<String> argv, List<Bind> binds, Map<String, String> env,
         Duration timeout, boolean network) {
 
+    /**
+     * Label ({@code true}) on every scratch container: they are Lifeline's own tools, never a user's stack, so the
+     * stack assembly leaves them out.
+     */
+    public static final String LABEL = "lifeline.scratch";
+    /** Scratch containers are named this followed by random hex digits. */
+    public static final String NAME_PREFIX = "lifeline-scratch-";
+
     /** A host path mounted at {@code destination} inside the container. */
     public record Bind(Path source, String destination, boolean readOnly) {
         public Bind {

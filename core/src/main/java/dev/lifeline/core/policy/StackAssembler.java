@@ -2,6 +2,7 @@ package dev.lifeline.core.policy;
 
 import dev.lifeline.core.engine.ComposeFiles;
 import dev.lifeline.core.engine.ComposeProject;
+import dev.lifeline.core.engine.ScratchContainer;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.LabelProblem;
 import dev.lifeline.core.model.Stack;
@@ -28,6 +29,9 @@ import java.util.TreeSet;
  * <p>Containers inside a stack depend on each other through compose's {@code depends_on}: read from the
  * {@code com.docker.compose.depends_on} label when the compose tool wrote it, else (compose stacks only) from the
  * compose files through the {@link ComposeFiles} port. Nothing here is fatal: problems are collected.
+ *
+ * <p>Scratch containers (label {@code lifeline.scratch=true}, see {@link ScratchContainer}) are left out: they are
+ * Lifeline's own short-lived tools, and a stack made of one would be supervised, restarted or reported as gone.
  */
 public final class StackAssembler {
     private static final Comparator<ContainerInfo> BY_NAME =
@@ -52,7 +56,7 @@ public final class StackAssembler {
     public Assembly assemble(List<ContainerInfo> containers) {
         Map<StackName, List<ContainerInfo>> members = new TreeMap<>();
         Map<StackName, List<Placement>> placements = new TreeMap<>();
-        for (ContainerInfo container : containers.stream().sorted(BY_NAME).toList()) {
+        for (ContainerInfo container : containers.stream().filter(c -> !isScratch(c)).sorted(BY_NAME).toList()) {
             Placement placement = place(container);
             members.computeIfAbsent(placement.name(), k -> new ArrayList<>()).add(container);
             placements.computeIfAbsent(placement.name(), k -> new ArrayList<>()).add(placement);
@@ -65,6 +69,11 @@ public final class StackAssembler {
             allProblems.addAll(stack.problems());
         }
         return new Assembly(stacks, allProblems);
+    }
+
+    /** Lifeline's own throw-away containers (verified restores) belong to no stack. */
+    static boolean isScratch(ContainerInfo container) {
+        return "true".equalsIgnoreCase(container.labels().get(ScratchContainer.LABEL));
     }
 
     private Stack build(StackName name, List<ContainerInfo> containers, List<Placement> placements) {

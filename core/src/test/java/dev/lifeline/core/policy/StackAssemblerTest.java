@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.core.engine.ComposeFiles;
 import dev.lifeline.core.engine.ComposeProject;
+import dev.lifeline.core.engine.ScratchContainer;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.LabelProblem;
 import dev.lifeline.core.model.Stack;
@@ -54,6 +55,19 @@ class StackAssemblerTest {
             assertThat(s.name().value()).isEqualTo("pihole");
             assertThat(s.source()).isEqualTo(StackSource.CONTAINER);
         });
+    }
+
+    @Test
+    void scratchContainersBelongToNoStackEvenWithAStackLabel() {
+        var assembly = assembler.assemble(List.of(
+                container("lifeline-scratch-0123abcd", ScratchContainer.LABEL, "true"),
+                container("lifeline-scratch-4567", ScratchContainer.LABEL, "true", Labels.STACK, "media"),
+                container("web", Labels.STACK, "media")));
+        assertThat(assembly.stacks()).singleElement().satisfies(s -> {
+            assertThat(s.name().value()).isEqualTo("media");
+            assertThat(s.containers()).extracting(ContainerInfo::name).containsExactly("web");
+        });
+        assertThat(assembly.problems()).isEmpty();
     }
 
     @Test

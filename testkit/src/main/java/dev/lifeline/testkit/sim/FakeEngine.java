@@ -271,9 +271,35 @@ public final class FakeEngine implements ContainerEngine {
         return execResults.getOrDefault(c.id, new ExecResult(0, "", false));
     }
 
+    private final List<dev.lifeline.core.engine.ScratchContainer> scratchRuns = new ArrayList<>();
+    private java.util.function.Function<dev.lifeline.core.engine.ScratchContainer, ExecResult> scratchResult =
+            spec -> new ExecResult(0, "", false);
+
+    /**
+     * What {@code runScratch} answers from now on, computed from the spec (default: exit 0, no output). The function
+     * may throw an {@link EngineException}, e.g. to play a missing image.
+     */
+    public synchronized void scratchResult(
+            java.util.function.Function<dev.lifeline.core.engine.ScratchContainer, ExecResult> result) {
+        scratchResult = java.util.Objects.requireNonNull(result, "result");
+    }
+
+    /** Every spec {@code runScratch} was given, in order. */
+    public synchronized List<dev.lifeline.core.engine.ScratchContainer> scratchRuns() {
+        return List.copyOf(scratchRuns);
+    }
+
+    /**
+     * Records the spec and the call (as {@code scratch IMAGE argv...}) and answers what {@link #scratchResult} says.
+     * Creates no container: a real one is removed before the call returns, so none would be visible afterwards.
+     */
     @Override
-    public ExecResult runScratch(dev.lifeline.core.engine.ScratchContainer spec) {
-        throw new UnsupportedOperationException("runScratch: being built (issue 3)");
+    public synchronized ExecResult runScratch(dev.lifeline.core.engine.ScratchContainer spec) {
+        checkReachable();
+        scratchRuns.add(spec);
+        String shown = spec.argv().isEmpty() ? spec.image() : spec.image() + " " + String.join(" ", spec.argv());
+        calls.add(new Call("scratch", shown, clock.instant(), Optional.empty()));
+        return scratchResult.apply(spec);
     }
 
     @Override

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lifeline.core.engine.EngineEvent;
 import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
+import dev.lifeline.core.engine.ExecResult;
+import dev.lifeline.core.engine.ScratchContainer;
 import dev.lifeline.core.journal.JournalException;
 import dev.lifeline.core.journal.Marker;
 import dev.lifeline.core.journal.MarkerKind;
@@ -13,6 +15,7 @@ import dev.lifeline.core.model.ContainerStatus;
 import dev.lifeline.core.model.Health;
 import dev.lifeline.core.model.Intent;
 import dev.lifeline.core.model.StackName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -202,6 +205,28 @@ class FakeEngineTest {
         assertThat(journal.intents()).containsKey(StackName.of("s"));
         journal.endRunCleanly(second.current().id(), clock.instant());
         assertThat(journal.beginRun(clock.instant(), 12, "boot-2").previousCrashed()).isFalse();
+    }
+
+    @Test
+    void scratchRunsAreRecordedAndAnswerWhatTheTestScripted() {
+        ScratchContainer verify = new ScratchContainer("postgres:15", List.of("lifeline-pg-verify"),
+                List.of(new ScratchContainer.Bind(Path.of("/restore/db"), "/var/lib/postgresql/data", false)),
+                Map.of("VERIFY_SQL", "SELECT 1"), Duration.ofMinutes(1), false);
+        assertThat(engine.runScratch(verify)).isEqualTo(new ExecResult(0, "", false));
+
+        engine.scratchResult(spec -> new ExecResult(3, "ran " + spec.env().get("VERIFY_SQL"), false));
+        assertThat(engine.runScratch(verify)).isEqualTo(new ExecResult(3, "ran SELECT 1", false));
+        engine.scratchResult(spec -> {
+            throw EngineException.refused("image " + spec.image() + " not found", null);
+        });
+        assertThatThrownBy(() -> engine.runScratch(verify)).hasMessage("image postgres:15 not found");
+
+        assertThat(engine.scratchRuns()).containsExactly(verify, verify, verify);
+        assertThat(engine.calls()).extracting(FakeEngine.Call::toString)
+                .containsOnly("scratch postgres:15 lifeline-pg-verify");
+        engine.unreachable(true);
+        assertThatThrownBy(() -> engine.runScratch(verify)).isInstanceOf(EngineException.class);
+        assertThat(engine.scratchRuns()).hasSize(3);
     }
 
     @Test
