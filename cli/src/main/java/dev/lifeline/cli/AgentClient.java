@@ -59,6 +59,16 @@ final class AgentClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()), timeout);
     }
 
+    /** A POST with a JSON body; long operations pass a long timeout, everything else keeps a short one. */
+    Reply post(String path, JsonNode body, Duration timeout) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), timeout);
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
     String getText(String path) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).GET()

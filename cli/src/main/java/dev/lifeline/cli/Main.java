@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lifeline", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Crash-safe lifecycle supervisor for container app stacks on Docker and Podman hosts.",
         subcommands = {AgentCommand.class, StacksCommand.class, StopCommand.class, StartCommand.class,
-                RecoverCommand.class, EventsCommand.class, DoctorCommand.class, DemoCommand.class,
+                RecoverCommand.class, EventsCommand.class, BackupCommand.class, RestoreCommand.class,
+                DoctorCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;

@@ -3,10 +3,15 @@ package dev.lifeline.cli;
 import java.util.List;
 
 /** Plain aligned columns for humans. */
-final class Table {
+public final class Table {
     private Table() {}
 
     static void print(List<List<String>> rows) {
+        System.out.print(render(rows));
+    }
+
+    /** The rows as aligned columns, one line each (the first row is usually the header). */
+    public static String render(List<List<String>> rows) {
         int cols = rows.get(0).size();
         int[] width = new int[cols];
         for (List<String> row : rows) {
@@ -22,6 +27,6 @@ final class Table {
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
-        System.out.print(out);
+        return out.toString();
     }
 }

@@ -49,6 +49,18 @@ class CliExitCodesTest {
     }
 
     @Test
+    void backupAndRestoreWithoutARunningAgentAreFailuresThatSayWhatToDo() {
+        for (String[] args : new String[][] {{"backup", "now"}, {"backup", "status"}, {"restore", "db"}}) {
+            String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+            all[args.length] = "--data-dir";
+            all[args.length + 1] = dir.toString();
+            CliRunner.Run r = run(all);
+            assertThat(r.code()).isEqualTo(Main.FAILED);
+            assertThat(r.err()).startsWith("lifeline: no agent has run with data dir " + dir);
+        }
+    }
+
+    @Test
     void recoverInsistsOnDryRun() {
         assertThat(run("recover", "--data-dir", dir.toString()).code()).isEqualTo(Main.USAGE);
     }
@@ -58,6 +70,9 @@ class CliExitCodesTest {
         assertThat(run("--version").out()).startsWith("lifeline ");
         CliRunner.Run help = run("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("agent").contains("stacks").contains("recover").contains("doctor");
+        assertThat(help.out()).contains("agent").contains("stacks").contains("recover").contains("doctor")
+                .contains("backup").contains("restore");
+        assertThat(run("backup", "--help").out()).contains("now").contains("status").contains("list").contains("jobs")
+                .contains("due").contains("verify");
     }
 }
