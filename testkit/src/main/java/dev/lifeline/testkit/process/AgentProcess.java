@@ -199,6 +199,16 @@ public final class AgentProcess implements AutoCloseable {
         return send(HttpRequest.newBuilder(base().resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** POSTs a JSON body; the answer whatever its status. */
+    public HttpResponse<String> post(String path, String json) {
+        try {
+            return send(HttpRequest.newBuilder(base().resolve(path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private String checked(HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = send(request);
