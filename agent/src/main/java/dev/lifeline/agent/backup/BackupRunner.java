@@ -139,7 +139,11 @@ public final class BackupRunner {
     private void step(JobEvent event) {
         BackupCycle.Step step = BackupCycle.next(state, event, parts.clock().instant());
         boolean changed = !step.next().equals(state);
-        state = step.next();
+        // A terminal state becomes visible only with RecordResult, after the last clean-up actions: whoever sees
+        // done or failed may rely on the marker being cleared and the repository being free.
+        if (!step.next().phase().isTerminal()) {
+            state = step.next();
+        }
         for (JobAction action : step.actions()) {
             perform(action);
         }
@@ -190,6 +194,7 @@ public final class BackupRunner {
                 parts.journal().clearMarker(c.jobId(), parts.clock().instant());
             }
             case JobAction.RecordResult r -> {
+                state = r.result();
                 finishedAt = parts.clock().instant();
                 progress = null;
                 JobView view = view();

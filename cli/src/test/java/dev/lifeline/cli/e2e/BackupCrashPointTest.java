@@ -1,0 +1,57 @@
+package dev.lifeline.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeline.agent.fault.HaltingCrashPoints;
+import dev.lifeline.core.fault.CrashPoint;
+import dev.lifeline.testkit.process.AgentProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/**
+ * kill -9 of the real agent at every crash point of the backup cycle: after a restart every stack the job quiesced
+ * runs again (stopped ones started, paused ones thawed), the marker is gone and the job is recorded failed.
+ */
+class BackupCrashPointTest extends RealEngineTest {
+    static final List<String> BACKUP_POINTS = CrashPoint.BACKUP;
+
+    @ParameterizedTest(name = "kill -9 at {0}")
+    @FieldSource("BACKUP_POINTS")
+    void aBackupInterruptedAtAnyPointIsFinishedAtTheNextStart(String point) {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path dbData = b.btrfsData("db-data", Map.of("d", "db"));
+            Path cacheData = b.btrfsData("cache-data", Map.of("c", "cache"));
+            b.run("db", "db", dbData, Map.of());
+            b.run("cache", "cache", cacheData, Map.of("lifeline.quiesce", "pause", "lifeline.depends-on", "db"));
+            readyAgent(b.host, 2).terminate();
+
+            AgentProcess crashing = b.host.agent(Map.of(HaltingCrashPoints.ENV, point));
+            crashing.awaitReady(READY);
+            String job = BackupHost.startBackup(crashing, "db", "cache").get("job").asText();
+            assertThat(crashing.awaitCrashPoint(Duration.ofSeconds(90))).isEqualTo(point);
+            crashing.kill9();
+
+            AgentProcess last = b.host.agent();
+            last.awaitReady(READY);
+            Host.await(Duration.ofSeconds(60), "db and cache run again", () ->
+                    b.host.isRunning("db") && b.host.container("cache").status().name().equals("RUNNING"));
+            JsonNode plan = Host.json(last.get("/recovery/plan"));
+            assertThat(plan.get("pendingMarkers")).as("the quiesce marker is finished\n" + b.host.agentLogs())
+                    .isEmpty();
+            JsonNode record = BackupHost.status(last, job);
+            assertThat(record.get("phase").asText()).isEqualTo("failed");
+            assertThat(record.get("failure").asText()).contains("the agent stopped");
+            Map<String, JsonNode> stacks = Host.stacks(last);
+            assertThat(stacks.get("db").get("intent").asText()).isEqualTo("running");
+            assertThat(stacks.get("cache").get("intent").asText()).isEqualTo("running");
+            // A new job runs fine afterwards: nothing was left locked.
+            String next = BackupHost.startBackup(last, "db").get("job").asText();
+            assertThat(BackupHost.awaitPhase(last, next, "done", "failed").get("phase").asText()).isEqualTo("done");
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.lifeline.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeline.testkit.process.AgentProcess;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backups end to end on real parts: the real agent process, a private Podman engine, btrfs on a loop device, and a
+ * real restic repository. restic runs behind a gate the test controls, which is how it looks at the host while an
+ * upload is still running.
+ */
+class BackupTest extends RealEngineTest {
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        new java.util.Random(bytes).nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    @Test
+    void stopModeResumesAtTheSnapshotBeforeTheUploadEndsAndRestoresByteIdentical() throws IOException {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            String payload = random(50_000);
+            Path dbData = b.btrfsData("db-data", Map.of("payload", payload, "config", "x=1\n"));
+            Path notesData = b.btrfsData("notes-data", Map.of("n", "protected"));
+            Path idleData = b.btrfsData("idle-data", Map.of("i", "stopped"));
+            b.run("db", "db", dbData, Map.of());
+            b.run("notes", "notes", notesData, Map.of("lifeline.protected", "true"));
+            b.run("idle", "idle", idleData, Map.of());
+            b.host.podman.podman("stop", "-t", "1", "idle");
+            AgentProcess agent = readyAgent(b.host, 2);
+            Instant notesStarted = b.host.startedAt("notes");
+
+            b.holdUploads();
+            JsonNode started = BackupHost.startBackup(agent, "db", "notes", "idle");
+            String job = started.get("job").asText();
+            b.awaitUploadHeld();
+            // Early resume: the stack is back while restic is still held at the gate.
+            JsonNode during = BackupHost.status(agent, job);
+            assertThat(during.get("phase").asText()).isIn("snapshotted", "uploading");
+            assertThat(BackupHost.stack(during, "db").get("status").asText()).isEqualTo("resumed");
+            assertThat(b.host.isRunning("db")).as("db runs during the upload\n" + b.host.agentLogs()).isTrue();
+            b.releaseUploads();
+
+            JsonNode done = BackupHost.awaitPhase(agent, job, "done", "failed");
+            assertThat(done.get("phase").asText()).as(done.toString()).isEqualTo("done");
+            assertThat(done.get("path").asText()).isEqualTo("snapshot");
+            JsonNode db = BackupHost.stack(done, "db");
+            assertThat(db.get("mode").asText()).isEqualTo("stop");
+            assertThat(db.get("downtimeMs").asLong()).isPositive();
+            assertThat(done.get("phases").has("snapshotted")).isTrue();
+            assertThat(done.get("uploads")).hasSize(1);
+            List<String> excluded = new ArrayList<>();
+            done.get("excluded").forEach(e -> excluded.add(e.get("stack").asText() + ":" + e.get("reason").asText()));
+            assertThat(excluded).contains("notes:protected", "idle:not_running");
+            // Protected and already-stopped stacks are untouched.
+            assertThat(b.host.startedAt("notes")).isEqualTo(notesStarted);
+            assertThat(b.host.isRunning("idle")).isFalse();
+            assertThat(Host.json(agent.get("/recovery/plan")).get("pendingMarkers")).isEmpty();
+            try (Stream<Path> left = Files.list(dbData.getParent())) {
+                assertThat(left.map(p -> p.getFileName().toString()))
+                        .as("the job's btrfs snapshots are deleted").noneMatch(n -> n.contains(job));
+            }
+
+            // Restore in place: refused while the stack runs, then byte-identical with --stop; the old data is kept.
+            Files.writeString(dbData.resolve("payload"), "damaged");
+            HttpResponse<String> refused = agent.post("/restore", "{\"stack\":\"db\"}");
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(refused.body()).contains("--stop");
+            HttpResponse<String> restored = agent.post("/restore", "{\"stack\":\"db\",\"stopStack\":true}");
+            assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
+            assertThat(Files.readString(dbData.resolve("payload"))).isEqualTo(payload);
+            JsonNode result = Host.json(restored.body());
+            assertThat(Files.readString(Path.of(result.get("previousData").get(0).asText()).resolve("payload")))
+                    .isEqualTo("damaged");
+            assertThat(result.get("restarted").asBoolean()).isTrue();
+            assertThat(b.host.isRunning("db")).isTrue();
+
+            // Restore beside the stack: the live data is not touched.
+            Path to = b.host.dir.resolve("restored");
+            HttpResponse<String> beside = agent.post("/restore", "{\"stack\":\"db\",\"to\":\"" + to + "\"}");
+            assertThat(beside.statusCode()).as(beside.body()).isEqualTo(200);
+            Path copy = to.resolve(dbData.toString().substring(1));
+            assertThat(Files.readString(copy.resolve("payload"))).isEqualTo(payload);
+            assertThat(Files.readString(copy.resolve("config"))).isEqualTo("x=1\n");
+
+            // The password never reaches the agent's log.
+            assertThat(agent.log()).doesNotContain(b.password);
+        }
+    }
+
+    @Test
+    void pauseFreezesWithoutARestartAndHooksRunAroundTheSnapshot() throws IOException {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path cacheData = b.btrfsData("cache-data", Map.of("c", "cache"));
+            Path appData = b.btrfsData("app-data", Map.of("a", "app"));
+            b.run("cache", "cache", cacheData, Map.of("lifeline.quiesce", "pause"));
+            b.run("app", "app", appData, Map.of("lifeline.quiesce", "hook",
+                    "lifeline.quiesce.pre", "touch /data/pre-hook-ran",
+                    "lifeline.quiesce.post", "touch /data/post-hook-ran"));
+            AgentProcess agent = readyAgent(b.host, 2);
+            Instant cacheStarted = b.host.startedAt("cache");
+            Instant appStarted = b.host.startedAt("app");
+
+            String job = BackupHost.startBackup(agent).get("job").asText();
+            JsonNode done = BackupHost.awaitPhase(agent, job, "done", "failed");
+            assertThat(done.get("phase").asText()).as(done.toString()).isEqualTo("done");
+            assertThat(BackupHost.stack(done, "cache").get("mode").asText()).isEqualTo("pause");
+            assertThat(BackupHost.stack(done, "app").get("mode").asText()).isEqualTo("hook");
+            // Neither was restarted; the paused one is thawed.
+            assertThat(b.host.startedAt("cache")).isEqualTo(cacheStarted);
+            assertThat(b.host.startedAt("app")).isEqualTo(appStarted);
+            assertThat(b.host.container("cache").status().name()).isEqualTo("RUNNING");
+            assertThat(appData.resolve("post-hook-ran")).exists();
+
+            // The snapshot holds what the pre-hook did, not what the post-hook did after it.
+            Path to = b.host.dir.resolve("restored");
+            assertThat(agent.post("/restore", "{\"stack\":\"app\",\"to\":\"" + to + "\"}").statusCode()).isEqualTo(200);
+            Path copy = to.resolve(appData.toString().substring(1));
+            assertThat(copy.resolve("pre-hook-ran")).exists();
+            assertThat(copy.resolve("post-hook-ran")).doesNotExist();
+        }
+    }
+
+    @Test
+    void withoutASnapshotFilesystemTheStackStaysStoppedUntilTheUploadEnds() throws IOException {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path data = b.plainData("plain-data", Map.of("p", random(1000)));
+            b.run("ledger", "ledger", data, Map.of());
+            AgentProcess agent = readyAgent(b.host, 1);
+
+            b.holdUploads();
+            String job = BackupHost.startBackup(agent, "ledger").get("job").asText();
+            b.awaitUploadHeld();
+            assertThat(b.host.isRunning("ledger")).as("stop-mode fallback: stopped during the upload").isFalse();
+            b.releaseUploads();
+            JsonNode done = BackupHost.awaitPhase(agent, job, "done", "failed");
+            assertThat(done.get("phase").asText()).as(done.toString()).isEqualTo("done");
+            assertThat(done.get("path").asText()).isEqualTo("stop-fallback");
+            assertThat(done.get("notes").toString()).contains("stop-mode fallback");
+            assertThat(b.host.isRunning("ledger")).isTrue();
+        }
+    }
+
+    @Test
+    void theMaxQuiesceBoundResumesTheStackWhileTheUploadGoesOn() throws IOException {
+        try (BackupHost b = BackupHost.create(podman, "  max-quiesce: 3s\n")) {
+            Path data = b.plainData("slow-data", Map.of("s", "x"));
+            b.run("slow", "slow", data, Map.of());
+            AgentProcess agent = readyAgent(b.host, 1);
+
+            b.holdUploads();
+            String job = BackupHost.startBackup(agent, "slow").get("job").asText();
+            b.awaitUploadHeld();
+            Host.await(BackupHost.JOB, "the bound resumes the stack during the upload",
+                    () -> b.host.isRunning("slow"));
+            assertThat(Files.exists(b.gate.resolve("open"))).as("the upload is still held").isFalse();
+            b.releaseUploads();
+            JsonNode done = BackupHost.awaitPhase(agent, job, "done", "failed");
+            assertThat(done.get("notes").toString()).contains("max-quiesce deadline");
+            assertThat(done.get("phase").asText()).isEqualTo("done");
+        }
+    }
+
+    @Test
+    void failuresLeaveEveryStackRunningAndSayWhy() throws IOException {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path webData = b.btrfsData("web-data", Map.of("w", "web"));
+            Path apiData = b.btrfsData("api-data", Map.of("a", "api"));
+            b.run("web", "web", webData, Map.of());
+            b.run("api", "api", apiData, Map.of("lifeline.quiesce", "hook", "lifeline.quiesce.pre", "false"));
+            AgentProcess agent = readyAgent(b.host, 2);
+
+            // A failing pre-hook fails the job before anything is snapshotted; everything runs.
+            String hookJob = BackupHost.startBackup(agent, "web", "api").get("job").asText();
+            JsonNode hookFailed = BackupHost.awaitPhase(agent, hookJob, "done", "failed");
+            assertThat(hookFailed.get("phase").asText()).isEqualTo("failed");
+            assertThat(hookFailed.get("failure").asText()).contains("pre-hook false").contains("exited 1");
+            assertThat(b.host.isRunning("web")).isTrue();
+            assertThat(b.host.isRunning("api")).isTrue();
+
+            // restic fails after the snapshot: the app is already back and stays up; the job says why.
+            b.failUploads();
+            String uploadJob = BackupHost.startBackup(agent, "web").get("job").asText();
+            JsonNode uploadFailed = BackupHost.awaitPhase(agent, uploadJob, "done", "failed");
+            assertThat(uploadFailed.get("phase").asText()).isEqualTo("failed");
+            assertThat(uploadFailed.get("failure").asText()).contains("upload failed");
+            assertThat(BackupHost.stack(uploadFailed, "web").get("status").asText()).isEqualTo("resumed");
+            assertThat(b.host.isRunning("web")).isTrue();
+            assertThat(Host.json(agent.get("/recovery/plan")).get("pendingMarkers")).isEmpty();
+
+            // Unknown stacks are refused by name.
+            HttpResponse<String> unknown = agent.post("/backup", "{\"stacks\":[\"nope\"]}");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("unknown stack 'nope'");
+        }
+    }
+
+    @Test
+    void twoConcurrentBackupsRunOneAndThePasswordNeverShowsInPs() throws Exception {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path data = b.btrfsData("one-data", Map.of("o", "one"));
+            b.run("one", "one", data, Map.of());
+            AgentProcess agent = readyAgent(b.host, 1);
+
+            b.holdUploads();
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() ->
+                    agent.post("/backup", "{\"stacks\":[\"one\"]}"));
+            CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(() ->
+                    agent.post("/backup", "{\"stacks\":[\"one\"]}"));
+            List<Integer> codes = List.of(first.get().statusCode(), second.get().statusCode());
+            assertThat(codes).containsExactlyInAnyOrder(202, 409);
+            b.awaitUploadHeld();
+            // While restic runs, no process's command line carries the password.
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    try {
+                        String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")));
+                        assertThat(cmdline).doesNotContain(b.password);
+                    } catch (IOException gone) {
+                        // the process ended meanwhile
+                    }
+                }
+            }
+            b.releaseUploads();
+            String job = Host.json((first.get().statusCode() == 202 ? first : second).get().body()).get("job").asText();
+            assertThat(BackupHost.awaitPhase(agent, job, "done", "failed").get("phase").asText()).isEqualTo("done");
+            assertThat(agent.log()).doesNotContain(b.password);
+        }
+    }
+
+    @Test
+    void verifyRunsTheStacksCheckOnARestoredCopyAndCatchesACorruptRepository() throws IOException {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path data = b.btrfsData("shop-data", Map.of("orders", random(20_000)));
+            b.run("shop", "shop", data, Map.of("lifeline.verify", "sh -c 'test -s /data/orders'"));
+            AgentProcess agent = readyAgent(b.host, 1);
+            String job = BackupHost.startBackup(agent, "shop").get("job").asText();
+            assertThat(BackupHost.awaitPhase(agent, job, "done", "failed").get("phase").asText()).isEqualTo("done");
+
+            HttpResponse<String> ok = agent.post("/backup/verify", "{\"stack\":\"shop\"}");
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            assertThat(Host.json(ok.body()).get("passed").asBoolean()).as(ok.body()).isTrue();
+
+            // Damage every data pack of the repository: the restore cannot produce the data, so verify fails.
+            try (Stream<Path> packs = Files.walk(b.repository.resolve("data"))) {
+                for (Path pack : packs.filter(Files::isRegularFile).toList()) {
+                    byte[] bytes = Files.readAllBytes(pack);
+                    for (int i = 0; i < bytes.length; i += 7) {
+                        bytes[i] ^= 0x5a;
+                    }
+                    pack.toFile().setWritable(true);
+                    Files.write(pack, bytes);
+                }
+            }
+            HttpResponse<String> bad = agent.post("/backup/verify", "{\"stack\":\"shop\"}");
+            assertThat(bad.statusCode()).as(bad.body()).isEqualTo(200);
+            JsonNode report = Host.json(bad.body());
+            assertThat(report.get("passed").asBoolean()).as(bad.body()).isFalse();
+            assertThat(b.host.isRunning("shop")).isTrue();
+        }
+    }
+}
