@@ -415,6 +415,11 @@ public final class Agent implements AgentOperations, AutoCloseable {
     }
 
     @Override
+    public List<dev.lifeline.agent.backup.BackupService.PathReport> backupPaths() {
+        return requireBackups().pathReport();
+    }
+
+    @Override
     public List<dev.lifeline.core.repository.RepositorySnapshot> backupSnapshots(Optional<StackName> stack) {
         requireBackups();
         return restores.snapshots(stack);

@@ -81,12 +81,43 @@ final class DoctorCommand implements Callable<Integer> {
             AgentClient.Reply ready = client.get("/health/ready");
             if (ready.ok()) {
                 line("ok", "agent", "running and ready");
+                checkBackupPaths(client);
             } else {
                 line("warn", "agent", "running, not ready yet: " + ready.body().path("phase").asText()
                         + " " + ready.body().path("detail").asText());
             }
         } catch (AgentClient.AgentUnavailable e) {
             line("warn", "agent", e.getMessage());
+        }
+    }
+
+    /** How a backup would read each data path now; a stop-mode fallback is worth knowing before the first backup. */
+    private void checkBackupPaths(AgentClient client) {
+        AgentClient.Reply reply = client.get("/backup/paths");
+        if (!reply.ok()) {
+            line("warn", "backup", "the agent could not list data paths: " + reply.body().path("error").asText());
+            return;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode p : reply.body().path("paths")) {
+            String what = p.path("stack").asText() + " " + p.path("source").asText();
+            if (p.path("provider").isTextual()) {
+                line("ok", "backup", what + ": snapshot by " + p.path("provider").asText() + ", early resume");
+            } else {
+                line("warn", "backup", what + ": " + p.path("fallback").asText());
+            }
+        }
+        try {
+            Process restic = new ProcessBuilder("restic", "version").redirectErrorStream(true).start();
+            String version = new String(restic.getInputStream().readAllBytes()).trim();
+            if (restic.waitFor() == 0) {
+                line("ok", "restic", version);
+            } else {
+                fail("restic", "'restic version' failed: " + version);
+            }
+        } catch (IOException e) {
+            fail("restic", "restic is not installed (backups need it): apt-get install restic");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -39,6 +39,9 @@ public interface AgentOperations {
 
     List<dev.lifeline.agent.backup.BackupService.DueStack> backupDue();
 
+    /** How each data path would be backed up now (snapshot provider or stop-mode fallback), for doctor. */
+    List<dev.lifeline.agent.backup.BackupService.PathReport> backupPaths();
+
     List<dev.lifeline.core.repository.RepositorySnapshot> backupSnapshots(
             Optional<dev.lifeline.core.model.StackName> stack);
 

@@ -215,6 +215,10 @@ public final class ApiServer implements AutoCloseable {
                 requireMethod(ex, method, "GET");
                 send(ex, 200, Map.of("stacks", agent.backupDue()));
             }
+            case "/backup/paths" -> {
+                requireMethod(ex, method, "GET");
+                send(ex, 200, Map.of("paths", agent.backupPaths()));
+            }
             case "/backup/snapshots" -> {
                 requireMethod(ex, method, "GET");
                 send(ex, 200, Map.of("snapshots", agent.backupSnapshots(param(query, "stack").map(StackName::of))

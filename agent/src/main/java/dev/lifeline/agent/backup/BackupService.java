@@ -226,6 +226,35 @@ public final class BackupService implements AutoCloseable {
         return new Prepared(selected, finalPlan, paths, path, maxQuiesce(kept, byName, notes), notes);
     }
 
+    /** How one data path would be backed up now: its snapshot provider, or why it falls back to stop mode. */
+    public record PathReport(String stack, String source, String provider, String fallback) {}
+
+    /** For {@code doctor}: every data path of the running, unprotected stacks and how a backup would read it. */
+    public List<PathReport> pathReport() {
+        List<Stack> all = inventory.stacks();
+        QuiescePlan plan = QuiescePlanner.plan(all.stream().map(Stack::name).toList(), all);
+        Map<StackName, Stack> byName = all.stream().collect(Collectors.toMap(Stack::name, s -> s));
+        List<PathReport> result = new ArrayList<>();
+        Set<Path> seen = new java.util.HashSet<>();
+        for (QuiesceTarget target : plan.quiesceOrder()) {
+            for (DataPath p : dataPaths(byName.get(target.stack()), target, new ArrayList<>(), seen)) {
+                List<String> declined = new ArrayList<>();
+                String provider = null;
+                for (SnapshotProviders.Attempt a : parts.snapshots().attempts(p.source())) {
+                    if (a.support().isSupported()) {
+                        provider = a.provider();
+                        break;
+                    }
+                    declined.add(a.provider() + ": " + ((Support.Unsupported) a.support()).reason());
+                }
+                result.add(new PathReport(p.stack().value(), p.source().toString(), provider,
+                        provider != null ? null : "stop-mode fallback (" + String.join("; ", declined)
+                                + "): the stack stays stopped while it uploads"));
+            }
+        }
+        return result;
+    }
+
     /** The writable directories the target's containers mount, each once per job. */
     private List<DataPath> dataPaths(Stack stack, QuiesceTarget target, List<String> notes, Set<Path> seen) {
         Map<String, ContainerInfo> byName = stack.containers().stream()

@@ -108,6 +108,11 @@ class ApiServerTest {
         }
 
         @Override
+        public List<BackupService.PathReport> backupPaths() {
+            return List.of();
+        }
+
+        @Override
         public List<RepositorySnapshot> backupSnapshots(Optional<StackName> stack) {
             return List.of();
         }

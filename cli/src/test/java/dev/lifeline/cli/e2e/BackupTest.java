@@ -243,6 +243,41 @@ class BackupTest extends RealEngineTest {
     }
 
     @Test
+    void theCliBacksUpListsRestoresAndDoctorSaysHowEachPathIsRead() throws IOException {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path snap = b.btrfsData("snap-data", Map.of("s", "snap"));
+            Path plain = b.plainData("plain-data", Map.of("p", "plain"));
+            b.run("snappy", "snappy", snap, Map.of());
+            b.run("plainy", "plainy", plain, Map.of());
+            readyAgent(b.host, 2);
+            String dataDir = b.host.dataDir.toString();
+
+            dev.lifeline.cli.CliRunner.Run now = dev.lifeline.cli.CliRunner.run("backup", "now", "snappy", "--wait",
+                    "--json", "--data-dir", dataDir);
+            assertThat(now.code()).as(now.err() + now.out()).isZero();
+            JsonNode record = Host.json(now.out());
+            assertThat(record.get("phase").asText()).isEqualTo("done");
+            assertThat(BackupHost.stack(record, "snappy").get("resumedAt").isTextual()).isTrue();
+
+            dev.lifeline.cli.CliRunner.Run list = dev.lifeline.cli.CliRunner.run("backup", "list", "snappy",
+                    "--data-dir", dataDir);
+            assertThat(list.code()).as(list.err()).isZero();
+            assertThat(list.out()).contains(record.get("job").asText()).contains(snap.toString());
+
+            Path to = b.host.dir.resolve("cli-restore");
+            dev.lifeline.cli.CliRunner.Run restore = dev.lifeline.cli.CliRunner.run("restore", "snappy", "--to",
+                    to.toString(), "--data-dir", dataDir);
+            assertThat(restore.code()).as(restore.err()).isZero();
+            assertThat(to.resolve(snap.toString().substring(1)).resolve("s")).hasContent("snap");
+
+            dev.lifeline.cli.CliRunner.Run doctor = dev.lifeline.cli.CliRunner.run("doctor", "--data-dir", dataDir,
+                    "--engine", podman.socketUri().toString());
+            assertThat(doctor.out()).contains("snappy " + snap + ": snapshot by btrfs")
+                    .contains("plainy " + plain.toRealPath() + ": stop-mode fallback");
+        }
+    }
+
+    @Test
     void verifyRunsTheStacksCheckOnARestoredCopyAndCatchesACorruptRepository() throws IOException {
         try (BackupHost b = BackupHost.create(podman, "")) {
             Path data = b.btrfsData("shop-data", Map.of("orders", random(20_000)));
