@@ -35,6 +35,39 @@ class ConfigLoaderTest {
         assertThat(c.supervision().crashLoopMax()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.supervision().crashLoopReset()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.engine()).isEmpty();
+        assertThat(c.backup().repository()).isEqualTo(DEFAULT_DIR.resolve("restic-repo").toString());
+        assertThat(c.backup().passwordFile()).isEqualTo(DEFAULT_DIR.resolve("restic-password"));
+        assertThat(c.backup().createPassword()).isTrue();
+        assertThat(c.backup().maxQuiesce()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.backup().schedule()).isEmpty();
+        assertThat(c.backup().stagingBudget()).isEqualTo(1L << 30);
+    }
+
+    @Test
+    void backupRepositoryComesFromTheConfigElseResticsOwnVariables() throws IOException {
+        AgentConfig fromEnv = ConfigLoader.load(Optional.empty(), Map.of("RESTIC_REPOSITORY", "sftp:h:/r",
+                "RESTIC_PASSWORD_FILE", "/etc/pw"), Map.of(), DEFAULT_DIR);
+        assertThat(fromEnv.backup().repository()).isEqualTo("sftp:h:/r");
+        assertThat(fromEnv.backup().passwordFile()).isEqualTo(Path.of("/etc/pw"));
+        assertThat(fromEnv.backup().createPassword()).isFalse();
+        Path f = yaml("backup:\n  repository: /srv/repo\n  schedule: \"30 3 * * *\"\n  prune-every: 2d\n");
+        AgentConfig fromFile = ConfigLoader.load(Optional.of(f), Map.of("RESTIC_REPOSITORY", "sftp:h:/r"), Map.of(),
+                DEFAULT_DIR);
+        assertThat(fromFile.backup().repository()).isEqualTo("/srv/repo");
+        assertThat(fromFile.backup().schedule()).isPresent();
+        assertThat(fromFile.backup().pruneEvery()).isEqualTo(Duration.ofDays(2));
+    }
+
+    @Test
+    void badBackupValuesAreNamed() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("backup:\n  schedule: every night\n")), Map.of(),
+                Map.of(), DEFAULT_DIR)).hasMessageContaining("backup.schedule").hasMessageContaining("every night");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("backup:\n  staging-budget: lots\n")), Map.of(),
+                Map.of(), DEFAULT_DIR)).hasMessageContaining("backup.staging-budget").hasMessageContaining("lots");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("backup:\n  keep-daily: 0\n  keep-weekly: 0\n"
+                + "  keep-monthly: 0\n")), Map.of(), Map.of(), DEFAULT_DIR)).hasMessageContaining("forget every");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("backup:\n  max-quiesce: 0s\n")), Map.of(),
+                Map.of(), DEFAULT_DIR)).hasMessageContaining("backup.max-quiesce");
     }
 
     @Test

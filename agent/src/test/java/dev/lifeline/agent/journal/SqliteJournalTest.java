@@ -381,4 +381,47 @@ class SqliteJournalTest {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
+
+    @Test
+    void aQuiesceMarkerKeepsHowEachStackWasQuiescedAcrossReopen() {
+        Map<StackName, dev.lifeline.core.journal.QuiescedStack> detail = Map.of(
+                s("db"), new dev.lifeline.core.journal.QuiescedStack(dev.lifeline.core.policy.QuiesceMode.PAUSE,
+                        List.of("db-1", "db-2"), List.of(new dev.lifeline.core.backup.Hook("db-1",
+                                List.of("psql", "-c", "SELECT 1")))),
+                s("web"), new dev.lifeline.core.journal.QuiescedStack(dev.lifeline.core.policy.QuiesceMode.STOP,
+                        List.of("web"), List.of()));
+        try (SqliteJournal j = open()) {
+            j.writeMarker(new Marker("job-1", MarkerKind.QUIESCE, "backup job-1", List.of(s("web"), s("db")), t(0),
+                    t(300), detail));
+        }
+        try (SqliteJournal j = open()) {
+            Marker m = j.openMarkers().get(0);
+            assertThat(m.quiesced()).isEqualTo(detail);
+            assertThat(m.stacks()).containsExactly(s("web"), s("db"));
+        }
+    }
+
+    @Test
+    void backupJobsAreKeptFoundByStackAndTheUnfinishedOnesListed() {
+        try (SqliteJournal j = open()) {
+            j.saveJob(new dev.lifeline.core.backup.JobRecord("j1", t(0), dev.lifeline.core.backup.JobPhase.DONE,
+                    List.of(s("db"), s("web")), java.util.Optional.of(t(5)), "{\"a\":1}"));
+            j.saveJob(new dev.lifeline.core.backup.JobRecord("j2", t(10), dev.lifeline.core.backup.JobPhase.UPLOADING,
+                    List.of(s("web")), java.util.Optional.empty(), "{\"a\":2}"));
+            j.saveJob(new dev.lifeline.core.backup.JobRecord("j2", t(10), dev.lifeline.core.backup.JobPhase.UPLOADING,
+                    List.of(s("web")), java.util.Optional.empty(), "{\"a\":3}"));
+        }
+        try (SqliteJournal j = open()) {
+            assertThat(j.job("j2").orElseThrow().document()).isEqualTo("{\"a\":3}");
+            assertThat(j.jobs(java.util.Optional.empty(), 10)).extracting(dev.lifeline.core.backup.JobRecord::id)
+                    .containsExactly("j2", "j1");
+            assertThat(j.jobs(java.util.Optional.of(s("db")), 10)).extracting(dev.lifeline.core.backup.JobRecord::id)
+                    .containsExactly("j1");
+            assertThat(j.jobs(java.util.Optional.of(s("web")), 1)).extracting(dev.lifeline.core.backup.JobRecord::id)
+                    .containsExactly("j2");
+            assertThat(j.unfinishedJobs()).extracting(dev.lifeline.core.backup.JobRecord::id).containsExactly("j2");
+            assertThat(j.job("j1").orElseThrow().stacks()).containsExactly(s("db"), s("web"));
+            assertThat(j.job("nope")).isEmpty();
+        }
+    }
 }
