@@ -40,11 +40,12 @@ final class BackupCommand {
 
     /**
      * Reports an error answer of the agent on one line and gives the exit code: 2 for a request the agent calls
-     * malformed (400), 1 for everything else (unknown stack or job 404, running stack 409, no space 507, ...).
+     * malformed (400) or a name it does not know (404: a stack or job; bad usage, as for start and stop), 1 for
+     * everything else (running stack 409, no space 507, ...).
      */
     static int failed(AgentClient.Reply reply, String what) {
         System.err.println("lifeline: " + (what == null ? "" : what + ": ") + reply.error());
-        return reply.status() == 400 ? Main.USAGE : Main.FAILED;
+        return reply.status() == 400 || reply.status() == 404 ? Main.USAGE : Main.FAILED;
     }
 
     /** Null when every name is valid, else the exit code after saying which one is not. */

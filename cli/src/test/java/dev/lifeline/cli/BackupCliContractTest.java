@@ -184,12 +184,12 @@ class BackupCliContractTest {
     }
 
     @Test
-    void anUnknownStackIsAFailureWithTheAgentsMessage() {
+    void anUnknownStackIsBadUsageWithTheAgentsMessage() {
         agent.on("POST /backup/verify", r -> new StubAgent.Answer(404, "{\"error\":\"unknown stack 'nosuch'\"}"));
 
         CliRunner.Run r = run("backup", "verify", "nosuch");
 
-        assertThat(r.code()).isEqualTo(Main.FAILED);
+        assertThat(r.code()).isEqualTo(Main.USAGE);
         assertThat(r.err()).isEqualTo("lifeline: verify nosuch: unknown stack 'nosuch'\n");
         assertThat(tree(agent.received.get(0).body())).isEqualTo(tree("{\"stack\":\"nosuch\"}"));
     }
@@ -287,7 +287,7 @@ class BackupCliContractTest {
     void aJobIdIsSentQueryEncoded() {
         agent.on("GET /backup/status", r -> new StubAgent.Answer(404, "{\"error\":\"no backup job 'a b&c'\"}"));
         CliRunner.Run r = run("backup", "status", "a b&c");
-        assertThat(r.code()).isEqualTo(Main.FAILED);
+        assertThat(r.code()).isEqualTo(Main.USAGE);
         assertThat(r.err()).isEqualTo("lifeline: backup job a b&c: no backup job 'a b&c'\n");
         assertThat(agent.received.get(0).uri()).isEqualTo("/backup/status?job=a+b%26c");
     }
