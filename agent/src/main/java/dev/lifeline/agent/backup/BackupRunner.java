@@ -74,6 +74,8 @@ public final class BackupRunner {
     private final AtomicBoolean firstQuiesce = new AtomicBoolean(true);
     private final AtomicBoolean firstResume = new AtomicBoolean(true);
     private volatile JobState state;
+    /** The state the cycle just decided, which the actions being performed belong to (visible or not yet). */
+    private JobState decided;
     private volatile JobView.Progress progress;
     private volatile Thread uploadThread;
     private volatile Instant finishedAt;
@@ -144,6 +146,7 @@ public final class BackupRunner {
         if (!step.next().phase().isTerminal()) {
             state = step.next();
         }
+        decided = step.next();
         for (JobAction action : step.actions()) {
             perform(action);
         }
@@ -191,6 +194,7 @@ public final class BackupRunner {
             case JobAction.ApplyRetention ignored -> notes.addAll(parts.retention().apply(uploadedPaths()));
             case JobAction.ClearMarker c -> {
                 parts.crash().reach(CrashPoint.BACKUP_BEFORE_CLEAR);
+                promiseUnresumed();
                 parts.journal().clearMarker(c.jobId(), parts.clock().instant());
             }
             case JobAction.RecordResult r -> {
@@ -202,6 +206,25 @@ public final class BackupRunner {
                 log.info("event=backup_finished job={} phase={} path={} stacks={} failure=\"{}\"", view.job(),
                         view.phase(), view.path(), view.stacks().size(), view.failure() == null ? "" : view.failure());
             }
+        }
+    }
+
+    /**
+     * A stack whose resume failed (the engine was away, its start kept failing) is still down because of this job:
+     * before the quiesce marker goes, a start promise takes its place, which the supervisor keeps honouring with
+     * crash-loop backoff (and the next agent start, if it comes first). Without it the stack would look stopped by
+     * someone and end up user-stopped.
+     */
+    private void promiseUnresumed() {
+        List<StackName> failed = decided.stacks().stream()
+                .filter(d -> d.status() == dev.lifeline.core.backup.StackDetail.Status.RESUME_FAILED)
+                .filter(d -> d.mode() == dev.lifeline.core.policy.QuiesceMode.STOP)
+                .map(dev.lifeline.core.backup.StackDetail::stack).toList();
+        if (!failed.isEmpty()) {
+            Instant now = parts.clock().instant();
+            parts.journal().writeMarker(new Marker("resume-" + jobId(), MarkerKind.START, "backup " + jobId(), failed,
+                    now, now));
+            notes.add("could not start " + failed + " again; the agent keeps trying with backoff");
         }
     }
 

@@ -202,10 +202,54 @@ class BackupTest extends RealEngineTest {
             assertThat(b.host.isRunning("web")).isTrue();
             assertThat(Host.json(agent.get("/recovery/plan")).get("pendingMarkers")).isEmpty();
 
+            // The snapshot cannot be taken (its folder is blocked by a file): the stacks come back, the job says why.
+            b.failUploads();
+            Files.delete(b.gate.resolve("fail"));
+            Path blocker = b.btrfs.mountPoint().resolve(".lifeline-snapshots");
+            try (Stream<Path> earlier = Files.walk(blocker)) {
+                earlier.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            Files.writeString(blocker, "in the way");
+            String snapJob = BackupHost.startBackup(agent, "web").get("job").asText();
+            JsonNode snapFailed = BackupHost.awaitPhase(agent, snapJob, "done", "failed");
+            assertThat(snapFailed.get("phase").asText()).isEqualTo("failed");
+            assertThat(snapFailed.get("failure").asText()).contains("snapshots failed");
+            assertThat(b.host.isRunning("web")).isTrue();
+            Files.delete(blocker);
+
             // Unknown stacks are refused by name.
             HttpResponse<String> unknown = agent.post("/backup", "{\"stacks\":[\"nope\"]}");
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(unknown.body()).contains("unknown stack 'nope'");
+        }
+    }
+
+    @Test
+    void anEngineGoneWhileAStackIsQuiescedFailsTheJobAndTheStackComesBackWithTheEngine() throws IOException {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path data = b.plainData("far-data", Map.of("f", "far"));
+            b.run("far", "far", data, Map.of());
+            AgentProcess agent = readyAgent(b.host, 1);
+
+            b.holdUploads();
+            String job = BackupHost.startBackup(agent, "far").get("job").asText();
+            b.awaitUploadHeld();
+            assertThat(b.host.isRunning("far")).isFalse();
+            podman.stopService();
+            try {
+                b.releaseUploads();
+                JsonNode failed = BackupHost.awaitPhase(agent, job, "done", "failed");
+                assertThat(failed.get("phase").asText()).isEqualTo("failed");
+                assertThat(failed.get("failure").asText()).contains("resume of far failed");
+            } finally {
+                podman.startService();
+            }
+            // The start promise left in the quiesce marker's place brings it back once the engine answers.
+            Host.await(java.time.Duration.ofSeconds(90), "far runs again\n" + b.host.agentLogs(),
+                    () -> b.host.isRunning("far"));
+            Host.await(java.time.Duration.ofSeconds(30), "no marker is left", () ->
+                    Host.json(agent.get("/recovery/plan")).get("pendingMarkers").isEmpty());
+            assertThat(Host.stacks(agent).get("far").get("intent").asText()).isEqualTo("running");
         }
     }
 
