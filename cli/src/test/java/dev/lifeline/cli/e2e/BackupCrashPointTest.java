@@ -19,6 +19,42 @@ import org.junit.jupiter.params.provider.FieldSource;
  */
 class BackupCrashPointTest extends RealEngineTest {
     static final List<String> BACKUP_POINTS = CrashPoint.BACKUP;
+    static final List<String> RESTORE_POINTS = CrashPoint.RESTORE;
+
+    @ParameterizedTest(name = "kill -9 at {0}")
+    @FieldSource("RESTORE_POINTS")
+    void anInPlaceRestoreInterruptedAtAnyPointLeavesTheStackRunningAndLosesNothing(String point) throws Exception {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path data = b.btrfsData("db-data", Map.of("d", "backed-up"));
+            b.run("db", "db", data, Map.of());
+            AgentProcess first = readyAgent(b.host, 1);
+            String job = BackupHost.startBackup(first, "db").get("job").asText();
+            assertThat(BackupHost.awaitPhase(first, job, "done", "failed").get("phase").asText()).isEqualTo("done");
+            first.terminate();
+            java.nio.file.Files.writeString(data.resolve("d"), "changed since");
+
+            AgentProcess crashing = b.host.agent(Map.of(HaltingCrashPoints.ENV, point));
+            crashing.awaitReady(READY);
+            java.util.concurrent.CompletableFuture.runAsync(() ->
+                    crashing.post("/restore", "{\"stack\":\"db\",\"stopStack\":true}"));
+            assertThat(crashing.awaitCrashPoint(Duration.ofSeconds(90))).isEqualTo(point);
+            crashing.kill9();
+
+            AgentProcess last = b.host.agent();
+            last.awaitReady(READY);
+            Host.await(Duration.ofSeconds(60), "db runs again\n" + b.host.agentLogs(), () -> b.host.isRunning("db"));
+            assertThat(Host.json(last.get("/recovery/plan")).get("pendingMarkers")).isEmpty();
+            assertThat(Host.stacks(last).get("db").get("intent").asText()).isEqualTo("running");
+            String now = java.nio.file.Files.readString(data.resolve("d"));
+            if (point.equals(CrashPoint.RESTORE_AFTER_SWAP)) {
+                assertThat(now).isEqualTo("backed-up");
+                Path aside = data.resolveSibling(data.getFileName() + ".lifeline-before-restore-" + job);
+                assertThat(java.nio.file.Files.readString(aside.resolve("d"))).isEqualTo("changed since");
+            } else {
+                assertThat(now).as("the swap had not happened: the live data is untouched").isEqualTo("changed since");
+            }
+        }
+    }
 
     @ParameterizedTest(name = "kill -9 at {0}")
     @FieldSource("BACKUP_POINTS")
