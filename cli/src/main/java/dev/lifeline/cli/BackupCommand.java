@@ -48,6 +48,23 @@ final class BackupCommand {
         return reply.status() == 400 || reply.status() == 404 ? Main.USAGE : Main.FAILED;
     }
 
+    /** Turns an agent answer into the text a person reads. */
+    @FunctionalInterface
+    interface Render {
+        String render(com.fasterxml.jackson.databind.ObjectMapper mapper, com.fasterxml.jackson.databind.JsonNode body);
+    }
+
+    /** GETs {@code path} and prints the answer: as JSON with {@code --json}, else rendered. */
+    static int show(DataDirOption dataDir, String path, String what, boolean json, Render render) {
+        AgentClient client = AgentClient.forDataDir(dataDir.resolve());
+        AgentClient.Reply reply = client.get(path);
+        if (!reply.ok()) {
+            return failed(reply, what);
+        }
+        System.out.print(json ? reply.body().toPrettyString() + "\n" : render.render(client.json(), reply.body()));
+        return Main.OK;
+    }
+
     /** Null when every name is valid, else the exit code after saying which one is not. */
     static Integer invalidStack(List<String> stacks) {
         for (String s : stacks) {
@@ -224,18 +241,9 @@ final class BackupCommand {
 
         @Override
         public Integer call() {
-            AgentClient client = AgentClient.forDataDir(dataDir.resolve());
-            AgentClient.Reply reply = client.get("/backup/status" + (job == null ? "" : "?job=" + query(job)));
-            if (!reply.ok()) {
-                return failed(reply, job == null ? "backup status" : "backup job " + job);
-            }
-            if (json) {
-                System.out.println(reply.body().toPrettyString());
-            } else {
-                System.out.print(BackupView.status(read(client.json(), reply.body(), BackupModel.Job.class),
-                        ZoneId.systemDefault()));
-            }
-            return Main.OK;
+            return show(dataDir, "/backup/status" + (job == null ? "" : "?job=" + query(job)),
+                    job == null ? "backup status" : "backup job " + job, json, (mapper, body) ->
+                            BackupView.status(read(mapper, body, BackupModel.Job.class), ZoneId.systemDefault()));
         }
     }
 
@@ -256,18 +264,9 @@ final class BackupCommand {
             if (bad != null) {
                 return bad;
             }
-            AgentClient client = AgentClient.forDataDir(dataDir.resolve());
-            AgentClient.Reply reply = client.get("/backup/snapshots" + (stack == null ? "" : "?stack=" + query(stack)));
-            if (!reply.ok()) {
-                return failed(reply, "backup list");
-            }
-            if (json) {
-                System.out.println(reply.body().toPrettyString());
-            } else {
-                System.out.print(BackupView.snapshots(readList(client.json(), reply.body().get("snapshots"),
-                        BackupModel.Snapshot.class), ZoneId.systemDefault()));
-            }
-            return Main.OK;
+            return show(dataDir, "/backup/snapshots" + (stack == null ? "" : "?stack=" + query(stack)), "backup list",
+                    json, (mapper, body) -> BackupView.snapshots(readList(mapper, body.get("snapshots"),
+                            BackupModel.Snapshot.class), ZoneId.systemDefault()));
         }
     }
 
@@ -295,19 +294,9 @@ final class BackupCommand {
                 System.err.println("lifeline: --limit must be at least 1");
                 return Main.USAGE;
             }
-            AgentClient client = AgentClient.forDataDir(dataDir.resolve());
-            AgentClient.Reply reply = client.get("/backup/jobs?" + (stack == null ? "" : "stack=" + query(stack) + "&")
-                    + "limit=" + limit);
-            if (!reply.ok()) {
-                return failed(reply, "backup jobs");
-            }
-            if (json) {
-                System.out.println(reply.body().toPrettyString());
-            } else {
-                System.out.print(BackupView.jobs(readList(client.json(), reply.body().get("jobs"),
-                        BackupModel.Job.class), ZoneId.systemDefault()));
-            }
-            return Main.OK;
+            return show(dataDir, "/backup/jobs?" + (stack == null ? "" : "stack=" + query(stack) + "&") + "limit="
+                    + limit, "backup jobs", json, (mapper, body) -> BackupView.jobs(readList(mapper, body.get("jobs"),
+                            BackupModel.Job.class), ZoneId.systemDefault()));
         }
     }
 
@@ -322,18 +311,8 @@ final class BackupCommand {
 
         @Override
         public Integer call() {
-            AgentClient client = AgentClient.forDataDir(dataDir.resolve());
-            AgentClient.Reply reply = client.get("/backup/due");
-            if (!reply.ok()) {
-                return failed(reply, "backup due");
-            }
-            if (json) {
-                System.out.println(reply.body().toPrettyString());
-            } else {
-                System.out.print(BackupView.due(readList(client.json(), reply.body().get("stacks"),
-                        BackupModel.Due.class), ZoneId.systemDefault()));
-            }
-            return Main.OK;
+            return show(dataDir, "/backup/due", "backup due", json, (mapper, body) -> BackupView.due(
+                    readList(mapper, body.get("stacks"), BackupModel.Due.class), ZoneId.systemDefault()));
         }
     }
 
