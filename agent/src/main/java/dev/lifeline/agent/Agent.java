@@ -149,9 +149,8 @@ public final class Agent implements AgentOperations, AutoCloseable {
                         s.crashLoopReset())), s.userStops(), config.recovery().retry().attemptTimeout());
         supervisor.holdsFrom(this::holder);
         supervisor.start();
-        if (config.backup().schedule().isPresent()) {
-            backups.startScheduler(Duration.ofSeconds(30));
-        }
+        // Always: a stack's own lifeline.backup.schedule label needs no host schedule.
+        backups.startScheduler(Duration.ofSeconds(30));
         stopped.await();
     }
 
@@ -306,6 +305,8 @@ public final class Agent implements AgentOperations, AutoCloseable {
                         : Duration.between(lastRecovery.startedAt(), lastRecovery.finishedAt()).toMillis() / 1000.0);
         metrics.gauge("lifeline_running_set_stacks", "Stacks the journal knows should be running",
                 () -> journal.runningSet().size());
+        metrics.gauge("lifeline_backup_running", "1 while a backup job runs",
+                () -> backups != null && backups.running() ? 1 : 0);
         metrics.gauge("lifeline_open_markers", "Disruptive operations in flight", () -> journal.openMarkers().size());
         metrics.gauge("lifeline_last_resync_age_seconds", "Seconds since the engine was last compared with the journal",
                 () -> supervisor == null ? -1

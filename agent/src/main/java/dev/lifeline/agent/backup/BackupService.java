@@ -356,6 +356,10 @@ public final class BackupService implements AutoCloseable {
 
     // ---- reading --------------------------------------------------------------------------------------------------
 
+    public boolean running() {
+        return current != null;
+    }
+
     /** The job's record; without an id the running job, else the newest one. */
     public Optional<JobView> status(Optional<String> jobId) {
         BackupRunner running = current;
@@ -436,7 +440,7 @@ public final class BackupService implements AutoCloseable {
         return result;
     }
 
-    /** Starts the scheduler: every 30 s, a job over the stacks that are due. Does nothing without any schedule. */
+    /** Starts the scheduler: every {@code every}, one job over the stacks that are due (none without schedules). */
     public void startScheduler(Duration every) {
         scheduler = Thread.ofPlatform().daemon().name("backup-schedule").start(() -> {
             while (!closing) {
