@@ -156,6 +156,29 @@ class BackupTest extends RealEngineTest {
     }
 
     @Test
+    void onAFilesystemWithoutSnapshotsAStagingCopyWithinBudgetStillResumesEarly() throws IOException {
+        try (BackupHost b = BackupHost.create(podman, "  staging-budget: 8MiB\n")) {
+            String content = random(100_000);
+            Path data = b.plainData("staged-data", Map.of("s", content));
+            b.run("staged", "staged", data, Map.of());
+            AgentProcess agent = readyAgent(b.host, 1);
+
+            b.holdUploads();
+            String job = BackupHost.startBackup(agent, "staged").get("job").asText();
+            b.awaitUploadHeld();
+            assertThat(b.host.isRunning("staged")).as("resumed once the staging copy exists").isTrue();
+            b.releaseUploads();
+            JsonNode done = BackupHost.awaitPhase(agent, job, "done", "failed");
+            assertThat(done.get("phase").asText()).as(done.toString()).isEqualTo("done");
+            assertThat(done.get("path").asText()).isEqualTo("snapshot");
+            Path to = b.host.dir.resolve("staged-restore");
+            assertThat(agent.post("/restore", "{\"stack\":\"staged\",\"to\":\"" + to + "\"}").statusCode())
+                    .isEqualTo(200);
+            assertThat(to.resolve(data.toRealPath().toString().substring(1)).resolve("s")).hasContent(content);
+        }
+    }
+
+    @Test
     void theMaxQuiesceBoundResumesTheStackWhileTheUploadGoesOn() throws IOException {
         try (BackupHost b = BackupHost.create(podman, "  max-quiesce: 3s\n")) {
             Path data = b.plainData("slow-data", Map.of("s", "x"));
