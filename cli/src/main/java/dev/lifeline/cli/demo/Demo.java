@@ -87,7 +87,13 @@ public final class Demo {
                 }
                 boolean recovered = check(started, stacks);
                 BackupDemo backup = new BackupDemo(out, podman, work);
-                boolean backedUp = backup.run(second, step);
+                boolean backedUp;
+                try {
+                    backedUp = backup.run(second, step);
+                } catch (RuntimeException e) {
+                    out.println("  backup part FAILED: " + e.getMessage());
+                    backedUp = false;
+                }
                 boolean ok = recovered && backedUp;
                 out.println();
                 out.println(ok ? "Demo passed: the right stacks came back, in dependency order"
