@@ -148,7 +148,8 @@ final class BackupDemo {
                 + ")");
         add(timeline, stack.get("resumedAt"), STACK + ": resumed, healthy again (downtime "
                 + (downtime == null ? "unknown" : downtime + " ms") + ")");
-        add(timeline, phases.get("uploading"), "upload of the snapshot to restic began");
+        add(timeline, phases.get("uploading"), "every stack is back: the job is now only uploading (restic started right "
+                + "after the snapshot)");
         long bytes = 0;
         List<String> snapshots = new ArrayList<>();
         for (JsonNode u : record.get("uploads")) {

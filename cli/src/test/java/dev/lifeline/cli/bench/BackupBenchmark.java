@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code pg_isready} answers. Upload throughput (job's upload bytes over its uploading phase) is compared with a
  * plain {@code restic backup} of the same data into a fresh repository.
  *
- * <p>Arguments: {@code --scale N} (pgbench scale, default 80: about 2.3 GB with indexes and WAL, so that a plain restic backup takes over 20 s on a 2-CPU machine), {@code --runs N} (default 3),
+ * <p>Arguments: {@code --scale N} (pgbench scale, default 160: about 4.6 GB with indexes and WAL, so that a plain restic backup takes over 20 s on a 2-CPU machine), {@code --runs N} (default 3),
  * {@code --settle MILLIS} (the agent's recovery.settle-time, default 0; the container has a pg_isready healthcheck).
  */
 public final class BackupBenchmark {
@@ -101,7 +101,7 @@ public final class BackupBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int scale = intArg(args, "--scale", 80);
+        int scale = intArg(args, "--scale", 160);
         int runs = intArg(args, "--runs", 3);
         long settle = intArg(args, "--settle", 0);
         PodmanService.requirePodman();
