@@ -19,42 +19,48 @@ import java.util.UUID;
 
 /**
  * {@code lifeline demo}: a private Podman engine with demo stacks, the real agent, a simulated host crash (kill -9 of
- * the agent, every container stopped, a new boot id), and the recovery shown as a timeline with its checks.
+ * the agent, every container stopped, a new boot id), and the recovery shown as a timeline with its checks; then a
+ * backup of a PostgreSQL stack with early resume and a verified restore ({@link BackupDemo}).
  */
 public final class Demo {
     private final PrintStream out;
     private final ObjectMapper json = Json.mapper();
     private final Timeline timeline = new Timeline();
+    private final BackupDemo.Step step;
 
     public Demo(PrintStream out) {
         this.out = out;
+        this.step = new BackupDemo.Step(out, STEPS);
     }
+
+    /** Six steps of crash and recovery, four of backup and verified restore. */
+    private static final int STEPS = 10;
 
     public boolean run() throws IOException, InterruptedException {
         HostSetup.ensurePodman(out);
-        step(1, "starting a private Podman engine (own storage and socket; nothing else on this host is touched)");
+        step("starting a private Podman engine (own storage and socket; nothing else on this host is touched)");
         try (PodmanService podman = PodmanService.start()) {
             Path work = Files.createTempDirectory("lifeline-demo-");
             Path bootId = work.resolve("boot_id");
             Files.writeString(bootId, UUID.randomUUID() + "\n");
             Path config = work.resolve("lifeline.yaml");
             Files.writeString(config, "boot-id-file: " + bootId + "\nrecovery:\n  settle-time: 1s\n"
-                    + "supervision:\n  resync-interval: 1s\n");
+                    + "supervision:\n  resync-interval: 1s\n" + BackupDemo.config(work));
             List<String> agentArgs = List.of("--engine", podman.socketUri().toString(), "--config", config.toString());
             Path dataDir = work.resolve("data");
 
-            step(2, "creating demo stacks: proxy (protected), db, app (needs db), web (needs app), notes, "
+            step("creating demo stacks: proxy (protected), db, app (needs db), web (needs app), notes, "
                     + "scratch (created, never started)");
             DemoStacks.create(podman);
 
-            step(3, "starting the agent; it learns which stacks run");
+            step("starting the agent; it learns which stacks run");
             try (AgentProcess first = AgentProcess.start(dataDir, agentArgs, Map.of())) {
                 first.awaitReady(Duration.ofSeconds(60));
                 awaitRunningSet(first, List.of("proxy", "db", "app", "web", "notes"));
-                step(4, "you stop 'notes' with Lifeline (lifeline stop notes): it must stay down after the crash");
+                step("you stop 'notes' with Lifeline (lifeline stop notes): it must stay down after the crash");
                 first.post("/stacks/" + DemoStacks.USER_STOPPED + "/stop");
 
-                step(5, "simulating a host crash: kill -9 of the agent, every container stopped, a new boot id");
+                step("simulating a host crash: kill -9 of the agent, every container stopped, a new boot id");
                 Instant crash = Instant.now();
                 first.kill9();
                 podman.podman("stop", "-a", "-t", "2");
@@ -62,7 +68,7 @@ public final class Demo {
                 timeline.add(crash, "host crash: agent killed with kill -9, every container stopped");
             }
 
-            step(6, "the host is back: starting the agent again");
+            step("the host is back: starting the agent again");
             try (AgentProcess second = AgentProcess.start(dataDir, agentArgs, Map.of())) {
                 timeline.add(second.startedAt(), "agent process started");
                 Instant ready = second.awaitReady(Duration.ofSeconds(120));
@@ -79,9 +85,20 @@ public final class Demo {
                     out.printf("  %-8s %-11s %s%n", o.get("stack").asText(), o.get("kind").asText(),
                             o.get("detail").asText());
                 }
-                boolean ok = check(started, stacks);
+                boolean recovered = check(started, stacks);
+                BackupDemo backup = new BackupDemo(out, podman, work);
+                boolean backedUp;
+                try {
+                    backedUp = backup.run(second, step);
+                } catch (RuntimeException e) {
+                    out.println("  backup part FAILED: " + e.getMessage());
+                    backedUp = false;
+                }
+                boolean ok = recovered && backedUp;
                 out.println();
-                out.println(ok ? "Demo passed: the right stacks came back, in dependency order."
+                out.println(ok ? "Demo passed: the right stacks came back, in dependency order"
+                        + (backup.skipped() ? " (backup part skipped)." : "; the backup resumed the database early and "
+                        + "its restore verified.")
                         : "Demo FAILED: see the checks above and the agent logs in " + work);
                 out.println("Next: ./lifeline --help, README.md (running the agent for real under systemd).");
                 second.terminate();
@@ -164,7 +181,7 @@ public final class Demo {
         throw new IllegalStateException("the agent did not record the running stacks within 30 s:\n" + agent.log());
     }
 
-    private void step(int n, String what) {
-        out.println("[" + n + "/6] " + what);
+    private void step(String what) {
+        step.next(what);
     }
 }

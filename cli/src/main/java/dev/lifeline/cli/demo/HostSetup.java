@@ -19,7 +19,7 @@ final class HostSetup {
             throw new IllegalStateException("podman is not installed; install podman, runc and busybox-static "
                     + "(or run scripts/setup-host from the Lifeline repository as root)");
         }
-        out.println("[0/6] installing podman, runc, busybox-static... with " + script);
+        out.println("[setup] installing podman, runc, busybox-static... with " + script);
         Process p = new ProcessBuilder(script.toString()).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException(script + " failed (exit " + p.exitValue() + "); see its output above");

@@ -1,0 +1,586 @@
+package dev.lifeline.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeline.agent.api.Json;
+import dev.lifeline.testkit.btrfs.BtrfsLoop;
+import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.podman.PostgresImage;
+import dev.lifeline.testkit.podman.ProcessResult;
+import dev.lifeline.testkit.podman.Processes;
+import dev.lifeline.testkit.process.AgentProcess;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Backup downtime and upload throughput benchmark (not a test: run it with {@code scripts/bench-backup}).
+ *
+ * <p>On a private Podman engine it fills a PostgreSQL data dir with {@code pgbench -i -s SCALE}, then backs the
+ * database up through the real agent's API ({@code POST /backup}) three ways, each into a fresh restic repository:
+ * <ol>
+ *   <li><b>stop, fallback</b>: {@code lifeline.quiesce=stop}, data on the local (non-snapshot) filesystem and a
+ *       staging budget of 0, so the stack stays stopped until the upload is done;
+ *   <li><b>stop, btrfs</b>: the same data in a btrfs subvolume (loop device): snapshot, then early resume;
+ *   <li><b>pause, btrfs</b>: {@code lifeline.quiesce=pause} on the same kind of subvolume.
+ * </ol>
+ * For each it reports the job record's downtime ({@code resumedAt - quiesceStartedAt}) and, as an independent check,
+ * the longest span in which the host's {@code pg_isready} (every 100 ms on the server's socket, bind-mounted to the
+ * host) did not get an answer. The reference is the app's own clean stop + start through the engine API until
+ * {@code pg_isready} answers. Upload throughput (job's upload bytes over its uploading phase) is compared with a
+ * plain {@code restic backup} of the same data into a fresh repository.
+ *
+ * <p>Arguments: {@code --scale N} (pgbench scale, default 160: about 4.6 GB with indexes and WAL, so that a plain restic backup takes over 20 s on a 2-CPU machine), {@code --runs N} (default 3),
+ * {@code --settle MILLIS} (the agent's recovery.settle-time, default 0; the container has a pg_isready healthcheck).
+ */
+public final class BackupBenchmark {
+    private static final String SOCKET_DIR = "/var/run/postgresql";
+    private static final String HEALTH = "pg_isready -q -h " + SOCKET_DIR;
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(30);
+
+    private enum Mode {
+        STOP_FALLBACK("stop, no snapshot (stop-mode fallback)", "stop", "stop-fallback"),
+        STOP_BTRFS("stop, btrfs snapshot, early resume", "stop", "snapshot"),
+        PAUSE_BTRFS("pause, btrfs snapshot, early resume", "pause", "snapshot");
+
+        final String title;
+        final String quiesce;
+        final String path;
+
+        Mode(String title, String quiesce, String path) {
+            this.title = title;
+            this.quiesce = quiesce;
+            this.path = path;
+        }
+
+        String stack() {
+            return "pg-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * One job's figures; {@code resticSeconds} is restic's own run for the data dir as the agent logs it
+     * ({@code backup_stored ... duration_ms}), without the job's other restic calls (repository probe, the small
+     * socket folder, retention).
+     */
+    private record Run(double downtimeMs, double probeOutageMs, double uploadSeconds, long uploadBytes,
+            double jobSeconds, double resticSeconds) {}
+
+    private final ObjectMapper json = Json.mapper();
+    private final PodmanService podman;
+    private final Path work;
+    private final Path password;
+    private final long settleMillis;
+    private final Map<Mode, Path> dataDirs = new LinkedHashMap<>();
+    private final Map<Mode, Path> socketDirs = new LinkedHashMap<>();
+    private int repoCounter;
+
+    private BackupBenchmark(PodmanService podman, Path work, long settleMillis) throws IOException {
+        this.podman = podman;
+        this.work = work;
+        this.settleMillis = settleMillis;
+        this.password = work.resolve("restic-password");
+        Files.writeString(password, UUID.randomUUID() + "\n");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        int scale = intArg(args, "--scale", 160);
+        int runs = intArg(args, "--runs", 3);
+        long settle = intArg(args, "--settle", 0);
+        PodmanService.requirePodman();
+        BtrfsLoop.requireBtrfsProgs();
+        Path work = Files.createTempDirectory(Path.of("/var/tmp"), "lifeline-bench-backup-");
+        try (PodmanService podman = PodmanService.start()) {
+            new BackupBenchmark(podman, work, settle).run(scale, runs, args);
+        } finally {
+            Processes.run(List.of("rm", "-rf", "--one-file-system", work.toString()), Map.of(), null,
+                    Duration.ofMinutes(5));
+        }
+    }
+
+    private void run(int scale, int runs, String[] args) throws Exception {
+        long benchStart = System.nanoTime();
+        String load = Files.readString(Path.of("/proc/loadavg")).strip();
+        PostgresImage.importInto(podman);
+
+        // 1. the data: pgbench tables on the local filesystem, the server stopped cleanly afterwards
+        Path master = Files.createDirectories(work.resolve("pg-local"));
+        dataDirs.put(Mode.STOP_FALLBACK, master);
+        createPostgres(Mode.STOP_FALLBACK, work);
+        podman.podman("start", Mode.STOP_FALLBACK.stack());
+        awaitPgReady(Mode.STOP_FALLBACK, Duration.ofSeconds(60));
+        log("filling the database: pgbench -i -s %d", scale);
+        long g0 = System.nanoTime();
+        exec(Mode.STOP_FALLBACK, "pgbench", "-i", "-q", "-s", String.valueOf(scale), "-h", SOCKET_DIR, "-U",
+                "postgres", "postgres");
+        exec(Mode.STOP_FALLBACK, "psql", "-X", "-q", "-h", SOCKET_DIR, "-U", "postgres", "-c", "CHECKPOINT");
+        apiPost("/containers/" + Mode.STOP_FALLBACK.stack() + "/stop?t=60");
+        long dataBytes = duBytes(master);
+        log("data dir %s: %.1f MB, filled in %.0f s", master, dataBytes / 1e6, seconds(System.nanoTime() - g0));
+
+        // 2. the same data in two btrfs subvolumes (the second a reflink copy of the first: no extra space)
+        long loopSize = Math.max(BtrfsLoop.DEFAULT_SIZE, dataBytes * 3 / 2 + (1L << 30));
+        try (BtrfsLoop btrfs = BtrfsLoop.create(loopSize)) {
+            Path stopSub = btrfs.subvolume("pg-stop");
+            Path pauseSub = btrfs.subvolume("pg-pause");
+            long c0 = System.nanoTime();
+            sh("cp -a " + master + "/. " + stopSub + "/");
+            sh("cp -a --reflink=always " + stopSub + "/. " + pauseSub + "/");
+            sh("sync");
+            log("copied the data into btrfs subvolumes in %.0f s", seconds(System.nanoTime() - c0));
+            dataDirs.put(Mode.STOP_BTRFS, stopSub);
+            dataDirs.put(Mode.PAUSE_BTRFS, pauseSub);
+            Path socketParent = btrfs.subvolume("sockets");
+            createPostgres(Mode.STOP_BTRFS, socketParent);
+            createPostgres(Mode.PAUSE_BTRFS, socketParent);
+            measure(runs, dataBytes, scale, load, args, benchStart);
+            for (Mode m : Mode.values()) {
+                podman.podmanResult("rm", "-f", "-t", "10", m.stack());
+            }
+        }
+    }
+
+    private void measure(int runs, long dataBytes, int scale, String load, String[] args, long benchStart)
+            throws Exception {
+        // 4. Lifeline's backups, each mode in turn, and plain restic over the same data; each run a fresh repository
+        Map<Mode, List<Run>> results = new LinkedHashMap<>();
+        List<Double> plainLocal = new ArrayList<>();
+        List<Double> plainBtrfs = new ArrayList<>();
+        // the reference, measured in each round so that it sees the same machine as the backups: the app's own
+        // clean stop + start through the engine API until pg_isready answers, on the local fs and on btrfs
+        Map<Mode, List<double[]>> reference = new LinkedHashMap<>();
+        for (int i = 1; i <= runs; i++) {
+            for (Mode mode : List.of(Mode.STOP_FALLBACK, Mode.STOP_BTRFS)) {
+                reference.computeIfAbsent(mode, k -> new ArrayList<>()).add(referenceOnce(mode, i));
+            }
+            for (Mode mode : Mode.values()) {
+                Run r = backupOnce(mode, i);
+                results.computeIfAbsent(mode, k -> new ArrayList<>()).add(r);
+            }
+            plainLocal.add(plainRestic(dataDirs.get(Mode.STOP_FALLBACK), "local fs", i));
+            plainBtrfs.add(plainRestic(dataDirs.get(Mode.STOP_BTRFS), "btrfs", i));
+        }
+
+        List<Double> refTotal = reference.get(Mode.STOP_BTRFS).stream().map(r -> r[0] + r[1]).toList();
+        List<Double> refStop = reference.get(Mode.STOP_BTRFS).stream().map(r -> r[0]).toList();
+        List<Double> refStart = reference.get(Mode.STOP_BTRFS).stream().map(r -> r[1]).toList();
+        List<Double> refLocal = reference.get(Mode.STOP_FALLBACK).stream().map(r -> r[0] + r[1]).toList();
+        String loadAfter = Files.readString(Path.of("/proc/loadavg")).strip();
+        double refMedian = median(refTotal);
+        double fallbackMedian = median(results.get(Mode.STOP_FALLBACK).stream().map(Run::downtimeMs).toList());
+        System.out.println();
+        System.out.printf(Locale.ROOT, "## Backup benchmark (PostgreSQL 15, pgbench -i -s %d, data dir %.1f MB, "
+                + "%d runs, settle time %d ms, total bench time %.0f s)%n%n", scale, dataBytes / 1e6, runs,
+                settleMillis, seconds(System.nanoTime() - benchStart));
+        System.out.println("Machine: " + machine());
+        System.out.println("Load average before / after: " + load + " / " + loadAfter);
+        System.out.println("Command: scripts/bench-backup " + String.join(" ", args));
+        System.out.println();
+        PrintTable t = new PrintTable();
+        t.row("Measurement", "Median", "Min", "Max", "N");
+        t.row("---", "---:", "---:", "---:", "---:");
+        t.stats("Reference, btrfs: clean stop + start until pg_isready, engine API (ms)", refTotal);
+        t.stats("Reference, btrfs: clean stop alone (ms)", refStop);
+        t.stats("Reference, btrfs: start until pg_isready (ms)", refStart);
+        t.stats("Reference, local fs: clean stop + start until pg_isready (ms)", refLocal);
+        for (Mode mode : Mode.values()) {
+            List<Run> rs = results.get(mode);
+            t.stats(mode.title + ": downtime, job record (ms)", rs.stream().map(Run::downtimeMs).toList());
+            t.stats(mode.title + ": longest pg_isready outage or stall, 100 ms probe (ms)",
+                    rs.stream().map(Run::probeOutageMs).toList());
+            t.stats(mode.title + ": whole job (s)", rs.stream().map(Run::jobSeconds).toList());
+            t.stats(mode.title + ": upload throughput, job record (MB/s)",
+                    rs.stream().map(r -> r.uploadBytes() / 1e6 / r.uploadSeconds()).toList());
+            t.stats(mode.title + ": restic's own run for the data dir, agent log (MB/s)",
+                    rs.stream().map(r -> r.uploadBytes() / 1e6 / r.resticSeconds()).toList());
+        }
+        t.stats("Plain restic backup, local fs, fresh repository (MB/s)", plainLocal);
+        t.stats("Plain restic backup, btrfs subvolume, fresh repository (MB/s)", plainBtrfs);
+        System.out.println();
+        t.row("Derived", "Value", "Goal", "Met", "");
+        t.row("---", "---:", "---:", "---:", "---:");
+        for (Mode mode : List.of(Mode.STOP_BTRFS, Mode.PAUSE_BTRFS)) {
+            double d = median(results.get(mode).stream().map(Run::downtimeMs).toList());
+            t.row(mode.title + ": downtime minus reference on btrfs (ms)", f0(d - refMedian), "<= 150", yes(d - refMedian
+                    <= 150), "");
+            double cut = 100 * (1 - d / fallbackMedian);
+            t.row(mode.title + ": downtime cut against stop-mode fallback (%)", f1(cut), ">= 80", yes(cut >= 80), "");
+        }
+        double fallbackMbs = median(results.get(Mode.STOP_FALLBACK).stream()
+                .map(r -> r.uploadBytes() / 1e6 / r.uploadSeconds()).toList());
+        double plainMbs = median(plainLocal);
+        double gap = 100 * (plainMbs - fallbackMbs) / plainMbs;
+        t.row("Lifeline upload (stop-mode fallback, local fs) below plain restic, local fs (%)", f1(gap), "<= 5",
+                yes(gap <= 5), "");
+        double snapMbs = median(results.get(Mode.STOP_BTRFS).stream()
+                .map(r -> r.uploadBytes() / 1e6 / r.uploadSeconds()).toList());
+        double plainBtrfsMbs = median(plainBtrfs);
+        double gapBtrfs = 100 * (plainBtrfsMbs - snapMbs) / plainBtrfsMbs;
+        t.row("Lifeline upload (btrfs snapshot) below plain restic, btrfs (%)", f1(gapBtrfs), "<= 5",
+                yes(gapBtrfs <= 5), "");
+    }
+
+    /** The app's own clean stop, then start until pg_isready answers, through the engine API: {stop, start} ms. */
+    private double[] referenceOnce(Mode mode, int run) throws Exception {
+        String name = mode.stack();
+        podman.podman("start", name);
+        awaitPgReady(mode, Duration.ofSeconds(60));
+        Thread.sleep(2000);
+        long t0 = System.nanoTime();
+        apiPost("/containers/" + name + "/stop?t=60");
+        long t1 = System.nanoTime();
+        apiPost("/containers/" + name + "/start");
+        awaitPgReady(mode, Duration.ofSeconds(60));
+        long t2 = System.nanoTime();
+        apiPost("/containers/" + name + "/stop?t=60");
+        log("reference (%s) run %d: clean stop %.0f ms + start until pg_isready %.0f ms = %.0f ms", name, run,
+                millis(t1 - t0), millis(t2 - t1), millis(t2 - t0));
+        return new double[] {millis(t1 - t0), millis(t2 - t1)};
+    }
+
+    /** One backup job of one mode through a fresh agent and a fresh repository. */
+    private Run backupOnce(Mode mode, int run) throws Exception {
+        String stack = mode.stack();
+        podman.podman("start", stack);
+        awaitPgReady(mode, Duration.ofSeconds(60));
+        Path repo = freshRepository();
+        Path dir = Files.createDirectories(work.resolve("agent-" + stack + "-" + run));
+        Path bootId = dir.resolve("boot_id");
+        Files.writeString(bootId, UUID.randomUUID() + "\n");
+        Path config = dir.resolve("lifeline.yaml");
+        Files.writeString(config, "boot-id-file: " + bootId + "\n"
+                + "recovery:\n  settle-time: " + settleMillis + "ms\n"
+                + "backup:\n  repository: " + repo + "\n  password-file: " + password + "\n"
+                + "  staging-budget: 0\n");
+        AgentProcess agent = AgentProcess.start(dir.resolve("data"), List.of("--engine",
+                podman.socketUri().toString(), "--config", config.toString()), Map.of());
+        try {
+            agent.awaitReady(Duration.ofSeconds(120));
+            Thread.sleep(2000);
+            OutageProbe probe = new OutageProbe(socketDirs.get(mode));
+            Thread probeThread = Thread.ofPlatform().daemon().start(probe);
+            HttpResponse<String> answer = agent.post("/backup", "{\"stacks\":[\"" + stack + "\"]}");
+            if (answer.statusCode() != 202) {
+                throw new IllegalStateException("POST /backup answered " + answer.statusCode() + ": " + answer.body());
+            }
+            String job = json.readTree(answer.body()).get("job").asText();
+            JsonNode record = awaitJob(agent, job);
+            awaitPgReady(mode, Duration.ofSeconds(60));
+            Thread.sleep(300);
+            probe.stop.set(true);
+            probeThread.join();
+            if (!"done".equals(record.get("phase").asText())) {
+                throw new IllegalStateException(mode.title + ": job " + job + " ended " + record.get("phase").asText()
+                        + ": " + record.get("failure") + "\n" + record.toPrettyString() + "\n" + agent.log());
+            }
+            if (!mode.path.equals(record.get("path").asText())) {
+                throw new IllegalStateException(mode.title + ": expected path " + mode.path + " but the job took "
+                        + record.get("path").asText() + "; notes: " + record.get("notes"));
+            }
+            JsonNode s = record.get("stacks").get(0);
+            double downtime = s.get("downtimeMs").asDouble();
+            Instant uploading = Instant.parse(record.get("phases").get("uploading").asText());
+            Instant done = Instant.parse(record.get("phases").get("done").asText());
+            long bytes = 0;
+            for (JsonNode u : record.get("uploads")) {
+                bytes += u.get("totalBytes").asLong();
+            }
+            double uploadSeconds = Duration.between(uploading, done).toMillis() / 1000.0;
+            // from the job's first phase to done (the record's finishedAt is not always filled in)
+            double jobSeconds = Duration.between(Instant.parse(record.get("createdAt").asText()), done).toMillis()
+                    / 1000.0;
+            double resticSeconds = resticSecondsOfDataDir(agent.log(), dataDirs.get(mode));
+            log("%s run %d: downtime %.0f ms (probe: %.0f ms), upload %.1f MB in %.1f s = %.1f MB/s (restic's own run "
+                    + "%.1f s), job %.1f s", mode.title, run, downtime, probe.longestOutageMs(), bytes / 1e6,
+                    uploadSeconds, bytes / 1e6 / uploadSeconds, resticSeconds, jobSeconds);
+            return new Run(downtime, probe.longestOutageMs(), uploadSeconds, bytes, jobSeconds, resticSeconds);
+        } finally {
+            agent.terminate();
+            podman.podmanResult("stop", "-t", "60", stack);
+            sh("rm -rf " + repo);
+        }
+    }
+
+    /** The agent's log line for the data dir's upload: {@code event=backup_stored ... duration_ms=N}. */
+    private static double resticSecondsOfDataDir(String agentLog, Path dataDir) {
+        double seconds = Double.NaN;
+        for (String line : agentLog.lines().toList()) {
+            int at = line.indexOf("duration_ms=");
+            if (line.contains("event=data_path_uploaded") && line.contains("source=" + dataDir + " ")) {
+                return seconds;
+            }
+            if (line.contains("event=backup_stored") && at >= 0) {
+                seconds = Long.parseLong(line.substring(at + 12).split("\\s")[0]) / 1000.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private JsonNode awaitJob(AgentProcess agent, String job) throws Exception {
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode record = json.readTree(agent.get("/backup/status?job=" + job));
+            String phase = record.get("phase").asText();
+            if (phase.equals("done") || phase.equals("failed")) {
+                return record;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("job " + job + " did not end within " + JOB_TIMEOUT + ":\n" + agent.log());
+    }
+
+    /** Plain {@code restic backup DIR} into a fresh repository; returns MB/s over restic's own processed bytes. */
+    private double plainRestic(Path data, String where, int run) throws Exception {
+        Path repo = freshRepository();
+        try {
+            long t0 = System.nanoTime();
+            ProcessResult r = Processes.run(List.of("restic", "-r", repo.toString(), "--password-file",
+                    password.toString(), "backup", "--json", "--quiet", data.toString()), Map.of(), null,
+                    JOB_TIMEOUT);
+            long t1 = System.nanoTime();
+            if (!r.ok()) {
+                throw new IllegalStateException("plain restic backup failed: " + r.stderr());
+            }
+            long bytes = 0;
+            for (String line : r.stdout().lines().toList()) {
+                if (line.contains("\"summary\"")) {
+                    bytes = json.readTree(line).get("total_bytes_processed").asLong();
+                }
+            }
+            double mbs = bytes / 1e6 / seconds(t1 - t0);
+            log("plain restic backup (%s) run %d: %.1f MB in %.1f s = %.1f MB/s", where, run, bytes / 1e6,
+                    seconds(t1 - t0), mbs);
+            return mbs;
+        } finally {
+            sh("rm -rf " + repo);
+        }
+    }
+
+    /** A new, initialized restic repository (initializing is not part of any measured upload). */
+    private Path freshRepository() {
+        Path repo = work.resolve("repo-" + (++repoCounter));
+        ProcessResult r = Processes.run(List.of("restic", "-r", repo.toString(), "--password-file",
+                password.toString(), "init"), Map.of(), null, Duration.ofMinutes(2));
+        if (!r.ok()) {
+            throw new IllegalStateException("restic init failed: " + r.stderr());
+        }
+        return repo;
+    }
+
+    /**
+     * The container with its data dir and its socket folder bind-mounted; {@code socketParent} is on the data's
+     * filesystem (a job falls back to stop mode unless every data path of the stack can be snapshotted).
+     */
+    private void createPostgres(Mode mode, Path socketParent) throws IOException {
+        Path sockets = Files.createDirectories(socketParent.resolve("sock-" + mode.stack()));
+        // The agent backs up every writable bind mount, this one too; restic refuses an empty folder ("snapshot is
+        // empty"), which fails the whole job, and the socket folder is empty while the server is stopped.
+        Files.writeString(sockets.resolve("README"), "PostgreSQL's socket folder, bind-mounted for pg_isready\n");
+        socketDirs.put(mode, sockets);
+        podman.podman("create", "--name", mode.stack(), "--network", "none",
+                "--label", "lifeline.stack=" + mode.stack(), "--label", "lifeline.quiesce=" + mode.quiesce,
+                "--health-cmd", HEALTH, "--health-interval", "1s",
+                "-e", "LISTEN_ADDRESSES=",
+                "-v", dataDirs.get(mode) + ":" + PostgresImage.DATA_DIR,
+                "-v", sockets + ":" + SOCKET_DIR,
+                PostgresImage.NAME);
+    }
+
+    /** The host's pg_isready on the server's socket (bind-mounted to the host): no engine round trip. */
+    private static boolean pgReady(Path socketDir) {
+        try {
+            Process p = new ProcessBuilder("pg_isready", "-q", "-t", "1", "-h", socketDir.toString(), "-U",
+                    "postgres").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitPgReady(Mode mode, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (pgReady(socketDirs.get(mode))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException(mode.stack() + ": pg_isready did not answer within " + timeout + ":\n"
+                + podman.podmanResult("logs", "--tail", "30", mode.stack()).stderr());
+    }
+
+    /**
+     * Polls pg_isready every 100 ms; the longest span from the last answer before a gap to the first after it, or the
+     * longest single answer when that is longer (a paused server answers only once thawed).
+     */
+    private static final class OutageProbe implements Runnable {
+        final AtomicBoolean stop = new AtomicBoolean();
+        private final Path socketDir;
+        private volatile long longestNanos;
+
+        OutageProbe(Path socketDir) {
+            this.socketDir = socketDir;
+        }
+
+        @Override
+        public void run() {
+            long lastOk = System.nanoTime();
+            boolean down = false;
+            while (!stop.get()) {
+                long before = System.nanoTime();
+                boolean ok = pgReady(socketDir);
+                long now = System.nanoTime();
+                if (ok) {
+                    // a paused server answers late rather than not at all: a slow answer is a stall the app sees
+                    longestNanos = Math.max(longestNanos, now - before);
+                    if (down) {
+                        longestNanos = Math.max(longestNanos, now - lastOk);
+                        down = false;
+                    }
+                    lastOk = now;
+                } else {
+                    down = true;
+                }
+                long sleep = 100 - (now - before) / 1_000_000;
+                if (sleep > 0) {
+                    try {
+                        Thread.sleep(sleep);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        double longestOutageMs() {
+            return longestNanos / 1e6;
+        }
+    }
+
+    private void exec(Mode mode, String... command) {
+        List<String> args = new ArrayList<>(List.of("podman", "exec", "-u", "postgres", mode.stack()));
+        args.addAll(List.of(command));
+        ProcessResult r = Processes.run(args, podman.env(), podman.dir(), Duration.ofHours(2));
+        if (!r.ok()) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + r.stderr());
+        }
+    }
+
+    private static void sh(String script) {
+        ProcessResult r = Processes.run(List.of("sh", "-c", script), Map.of(), null, Duration.ofHours(1));
+        if (!r.ok()) {
+            throw new IllegalStateException(script + " failed (exit " + r.exitCode() + "): " + r.stderr());
+        }
+    }
+
+    private static long duBytes(Path dir) {
+        ProcessResult r = Processes.run(List.of("du", "-sb", dir.toString()), Map.of(), null, Duration.ofMinutes(5));
+        return Long.parseLong(r.stdoutOrThrow().split("\\s+")[0]);
+    }
+
+    /** {@code POST path} on the engine's socket (Docker-compatible API); fails unless 2xx or 304. */
+    private void apiPost(String path) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(podman.socketPath()));
+            String request = "POST /v1.41" + path + " HTTP/1.0\r\nHost: d\r\nContent-Length: 0\r\n\r\n";
+            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            StringBuilder response = new StringBuilder();
+            while (channel.read(buf) > 0) {
+                buf.flip();
+                response.append(StandardCharsets.US_ASCII.decode(buf));
+                buf.clear();
+            }
+            String head = response.toString();
+            int status = head.startsWith("HTTP/1.") ? Integer.parseInt(head.substring(9, 12)) : -1;
+            if (status / 100 != 2 && status != 304) {
+                throw new IOException("engine answered " + path + " with: " + head);
+            }
+        }
+    }
+
+    private static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " CPUs (nproc), kernel " + cmd("uname", "-r") + ", "
+                + cmd("podman", "--version") + ", " + cmd("restic", "version") + ", "
+                + cmd("sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip() + ", "
+                + cmd("sh", "-c", "free -g | awk '/Mem:/{print $2\" GiB RAM\"}'");
+    }
+
+    private static String cmd(String... command) {
+        ProcessResult r = Processes.run(List.of(command), Map.of(), null, Duration.ofSeconds(20));
+        return r.ok() ? r.stdout().strip() : "?";
+    }
+
+    static double median(List<Double> values) {
+        return RecoveryBenchmark.median(values);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static String f0(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String f1(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String yes(boolean ok) {
+        return ok ? "yes" : "**no**";
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[bench %s] %s%n", Instant.now().toString().substring(11, 23),
+                String.format(Locale.ROOT, format, args));
+    }
+
+    /** Markdown table rows. */
+    private static final class PrintTable {
+        void row(String... cells) {
+            System.out.println("| " + String.join(" | ", cells) + " |");
+        }
+
+        void stats(String what, List<Double> values) {
+            double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+            double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+            String fmt = what.endsWith("(ms)") ? "%.0f" : "%.1f";
+            row(what, String.format(Locale.ROOT, fmt, median(values)), String.format(Locale.ROOT, fmt, min),
+                    String.format(Locale.ROOT, fmt, max), String.valueOf(values.size()));
+        }
+    }
+}
