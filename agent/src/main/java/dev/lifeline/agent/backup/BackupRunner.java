@@ -198,8 +198,8 @@ public final class BackupRunner {
                 parts.journal().clearMarker(c.jobId(), parts.clock().instant());
             }
             case JobAction.RecordResult r -> {
-                state = r.result();
                 finishedAt = parts.clock().instant();
+                state = r.result(); // after finishedAt: a reader that sees the end sees when it was
                 progress = null;
                 JobView view = view();
                 publish.accept(view);
@@ -280,6 +280,12 @@ public final class BackupRunner {
                     throw new IllegalStateException("upload cancelled");
                 }
                 java.nio.file.Path root = path == BackupPath.SNAPSHOT ? taken.get(p.source()).location() : p.source();
+                if (isEmpty(root)) {
+                    // restic refuses to store an empty tree; there is nothing to keep, and a restore leaves it empty
+                    notes.add(p.stack() + ": " + p.source() + " was empty: nothing to store");
+                    index++;
+                    continue;
+                }
                 Map<String, String> tags = BackupService.tagsOf(p, jobId());
                 int done = index;
                 BackupSummary summary = parts.repository().backup(List.of(), tags, root, pr ->
@@ -300,6 +306,14 @@ public final class BackupRunner {
         } finally {
             uploadThread = null;
             Thread.interrupted();
+        }
+    }
+
+    private static boolean isEmpty(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> entries = java.nio.file.Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (java.io.IOException e) {
+            return false; // let restic say what is wrong with it
         }
     }
 

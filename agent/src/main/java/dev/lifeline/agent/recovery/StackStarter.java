@@ -40,7 +40,7 @@ public final class StackStarter {
     /** Never ask the engine faster than this. */
     private static final Duration MIN_WAIT = Duration.ofMillis(20);
     /** How often to ask an engine that does not run healthchecks itself to run one while a container starts. */
-    private static final Duration HEALTH_PROBE = Duration.ofSeconds(1);
+    private static final Duration HEALTH_PROBE = Duration.ofMillis(250);
 
     private final ContainerEngine engine;
     private final OwnActions own;

@@ -161,16 +161,18 @@ class BackupTest extends RealEngineTest {
             String content = random(100_000);
             Path data = b.plainData("staged-data", Map.of("s", content));
             b.run("staged", "staged", data, Map.of());
-            AgentProcess agent = readyAgent(b.host, 1);
+            b.run("hollow", "hollow", b.plainData("hollow-data", Map.of()), Map.of());
+            AgentProcess agent = readyAgent(b.host, 2);
 
             b.holdUploads();
-            String job = BackupHost.startBackup(agent, "staged").get("job").asText();
+            String job = BackupHost.startBackup(agent, "staged", "hollow").get("job").asText();
             b.awaitUploadHeld();
             assertThat(b.host.isRunning("staged")).as("resumed once the staging copy exists").isTrue();
             b.releaseUploads();
             JsonNode done = BackupHost.awaitPhase(agent, job, "done", "failed");
             assertThat(done.get("phase").asText()).as(done.toString()).isEqualTo("done");
             assertThat(done.get("path").asText()).isEqualTo("snapshot");
+            assertThat(done.get("notes").toString()).contains("was empty: nothing to store");
             Path to = b.host.dir.resolve("staged-restore");
             assertThat(agent.post("/restore", "{\"stack\":\"staged\",\"to\":\"" + to + "\"}").statusCode())
                     .isEqualTo(200);
