@@ -1,5 +1,10 @@
 package dev.lifeline.cli.bench;
 
+import static dev.lifeline.cli.bench.BenchOutput.intArg;
+import static dev.lifeline.cli.bench.BenchOutput.log;
+import static dev.lifeline.cli.bench.BenchOutput.median;
+import static dev.lifeline.cli.bench.BenchOutput.yes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.agent.api.Json;
@@ -193,7 +198,7 @@ public final class BackupBenchmark {
         System.out.println("Load average before / after: " + load + " / " + loadAfter);
         System.out.println("Command: scripts/bench-backup " + String.join(" ", args));
         System.out.println();
-        PrintTable t = new PrintTable();
+        BenchOutput.Table t = new BenchOutput.Table(what -> what.endsWith("(ms)") ? "%.0f" : "%.1f");
         t.row("Measurement", "Median", "Min", "Max", "N");
         t.row("---", "---:", "---:", "---:", "---:");
         t.stats("Reference, btrfs: clean stop + start until pg_isready, engine API (ms)", refTotal);
@@ -531,10 +536,6 @@ public final class BackupBenchmark {
         return r.ok() ? r.stdout().strip() : "?";
     }
 
-    static double median(List<Double> values) {
-        return RecoveryBenchmark.median(values);
-    }
-
     private static double seconds(long nanos) {
         return nanos / 1e9;
     }
@@ -549,38 +550,5 @@ public final class BackupBenchmark {
 
     private static String f1(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String yes(boolean ok) {
-        return ok ? "yes" : "**no**";
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
-    }
-
-    private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "[bench %s] %s%n", Instant.now().toString().substring(11, 23),
-                String.format(Locale.ROOT, format, args));
-    }
-
-    /** Markdown table rows. */
-    private static final class PrintTable {
-        void row(String... cells) {
-            System.out.println("| " + String.join(" | ", cells) + " |");
-        }
-
-        void stats(String what, List<Double> values) {
-            double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-            double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-            String fmt = what.endsWith("(ms)") ? "%.0f" : "%.1f";
-            row(what, String.format(Locale.ROOT, fmt, median(values)), String.format(Locale.ROOT, fmt, min),
-                    String.format(Locale.ROOT, fmt, max), String.valueOf(values.size()));
-        }
     }
 }

@@ -1,5 +1,10 @@
 package dev.lifeline.cli.bench;
 
+import static dev.lifeline.cli.bench.BenchOutput.intArg;
+import static dev.lifeline.cli.bench.BenchOutput.log;
+import static dev.lifeline.cli.bench.BenchOutput.median;
+import static dev.lifeline.cli.bench.BenchOutput.yes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.agent.api.Json;
@@ -247,7 +252,7 @@ public final class RecoveryBenchmark {
         double readyMedian = median(startToReady);
         double rssMedian = median(rssMb);
 
-        PrintTable t = new PrintTable();
+        BenchOutput.Table t = new BenchOutput.Table(what -> what.endsWith("(MB)") ? "%.1f" : "%.3f");
         System.out.println();
         System.out.printf(Locale.ROOT, "## Results (%d containers, %d stacks, %d levels, settle time %d ms, "
                 + "%d reboot runs, %d start-to-ready runs, total bench time %.0f s)%n%n", countContainers(),
@@ -485,53 +490,11 @@ public final class RecoveryBenchmark {
         return values.values().stream().flatMap(List::stream).toList();
     }
 
-    static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        if (n == 0) {
-            return Double.NaN;
-        }
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
     private static double seconds(long nanos) {
         return nanos / 1e9;
     }
 
     private static String f(double v) {
         return String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    private static String yes(boolean ok) {
-        return ok ? "yes" : "**no**";
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
-    }
-
-    private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "[bench %s] %s%n", Instant.now().toString().substring(11, 23),
-                String.format(Locale.ROOT, format, args));
-    }
-
-    /** Markdown table rows. */
-    private static final class PrintTable {
-        void row(String... cells) {
-            System.out.println("| " + String.join(" | ", cells) + " |");
-        }
-
-        void stats(String what, List<Double> values) {
-            double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-            double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-            String fmt = what.endsWith("(MB)") ? "%.1f" : "%.3f";
-            row(what, String.format(Locale.ROOT, fmt, median(values)), String.format(Locale.ROOT, fmt, min),
-                    String.format(Locale.ROOT, fmt, max), String.valueOf(values.size()));
-        }
     }
 }

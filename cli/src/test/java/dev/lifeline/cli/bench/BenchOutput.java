@@ -1,0 +1,60 @@
+package dev.lifeline.cli.bench;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** What the benchmarks share: arguments, timestamped progress lines, medians and Markdown tables. */
+final class BenchOutput {
+    private BenchOutput() {}
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static String yes(boolean ok) {
+        return ok ? "yes" : "**no**";
+    }
+
+    static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[bench %s] %s%n", Instant.now().toString().substring(11, 23),
+                String.format(Locale.ROOT, format, args));
+    }
+
+    /** Markdown table rows; {@code format} picks the number format of a row from its label (its unit). */
+    static final class Table {
+        private final Function<String, String> format;
+
+        Table(Function<String, String> format) {
+            this.format = format;
+        }
+
+        void row(String... cells) {
+            System.out.println("| " + String.join(" | ", cells) + " |");
+        }
+
+        /** One row: median, min, max and count of {@code values}. */
+        void stats(String what, List<Double> values) {
+            double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+            double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+            String fmt = format.apply(what);
+            row(what, String.format(Locale.ROOT, fmt, median(values)), String.format(Locale.ROOT, fmt, min),
+                    String.format(Locale.ROOT, fmt, max), String.valueOf(values.size()));
+        }
+    }
+}
