@@ -171,7 +171,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
                 dev.lifeline.agent.restic.ResticConfig.of(b.repository(), passwordFile(b), hostName(b))
                         .withBinary(b.resticBinary()).withExtraEnv(resticEnvironment()));
         dev.lifeline.agent.backup.Quiescer quiescer = new dev.lifeline.agent.backup.Quiescer(inventory, engine, stopper,
-                starter, config.recovery().retry(), b.hookTimeout());
+                starter, config.recovery().retry(), b.hookTimeout(), locks);
         dev.lifeline.agent.backup.BackupRunner.Parts parts = dev.lifeline.agent.backup.BackupService.parts(journal,
                 quiescer, snapshots, repository, crash, clock, b, dataDir);
         backups = new dev.lifeline.agent.backup.BackupService(parts, inventory, engine,
@@ -179,7 +179,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
                 () -> "ready".equals(phase));
         restores = new dev.lifeline.agent.backup.RestoreService(inventory, engine, repository, journal, stopper, starter,
                 config.recovery().retry(), locks, crash, clock, DiskGuard.forDataDir(dataDir),
-                dataDir.resolve("verify-scratch"), b.verifyTimeout());
+                dataDir.resolve("verify-scratch"), b.verifyTimeout(), this::holder);
     }
 
     /** The configured password file; Lifeline's default one is created with a random password on first use. */

@@ -165,6 +165,9 @@ public final class BackupRunner {
                         parts.crash().reach(CrashPoint.BACKUP_AFTER_FIRST_QUIESCE);
                     }
                     events.add(new JobEvent.StackQuiesced(q.stack()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    events.add(new JobEvent.QuiesceFailed(q.stack(), "interrupted"));
                 } catch (RuntimeException e) {
                     events.add(new JobEvent.QuiesceFailed(q.stack(), message(e)));
                 }

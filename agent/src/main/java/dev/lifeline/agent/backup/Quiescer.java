@@ -40,9 +40,15 @@ public final class Quiescer {
     private final StackStarter starter;
     private final RetryPolicy retry;
     private final Duration hookTimeout;
+    private final dev.lifeline.agent.command.StackLocks locks;
 
+    /**
+     * @param locks the per-stack locks of every stop, start and restore: a quiesce and a resume each hold the stack's
+     *     lock, so neither runs in the middle of a user's stop or an in-place restore of the same stack
+     */
     public Quiescer(Inventory inventory, ContainerEngine engine, StackStopper stopper, StackStarter starter,
-            RetryPolicy retry, Duration hookTimeout) {
+            RetryPolicy retry, Duration hookTimeout, dev.lifeline.agent.command.StackLocks locks) {
+        this.locks = locks;
         this.inventory = inventory;
         this.engine = engine;
         this.stopper = stopper;
@@ -58,7 +64,15 @@ public final class Quiescer {
         }
     }
 
-    public void quiesce(StackName name, QuiesceMode mode, List<String> containers, List<Hook> preHooks) {
+    public void quiesce(StackName name, QuiesceMode mode, List<String> containers, List<Hook> preHooks)
+            throws InterruptedException {
+        locks.with(name, () -> {
+            quiesceLocked(name, mode, containers, preHooks);
+            return null;
+        });
+    }
+
+    private void quiesceLocked(StackName name, QuiesceMode mode, List<String> containers, List<Hook> preHooks) {
         for (Hook hook : preHooks) {
             run(name, hook, "pre");
         }
@@ -89,6 +103,14 @@ public final class Quiescer {
      * @param startStopped false when the user stopped the stack meanwhile: stopped containers stay stopped
      */
     public void resume(StackName name, QuiesceMode mode, List<String> containers, List<Hook> postHooks,
+            boolean startStopped) throws InterruptedException {
+        locks.with(name, () -> {
+            resumeLocked(name, mode, containers, postHooks, startStopped);
+            return null;
+        });
+    }
+
+    private void resumeLocked(StackName name, QuiesceMode mode, List<String> containers, List<Hook> postHooks,
             boolean startStopped) throws InterruptedException {
         Stack stack = current(name, containers);
         Map<String, ContainerInfo> byName = byName(stack);

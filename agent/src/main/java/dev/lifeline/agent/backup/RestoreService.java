@@ -72,10 +72,13 @@ public final class RestoreService {
     private final DiskGuard disk;
     private final Path scratchRoot;
     private final Duration verifyTimeout;
+    private final dev.lifeline.agent.command.StackHolds holds;
 
     public RestoreService(Inventory inventory, ContainerEngine engine, BackupRepository repository, Journal journal,
             StackStopper stopper, StackStarter starter, RetryPolicy retry, StackLocks locks, CrashPoints crash,
-            InstantSource clock, DiskGuard disk, Path scratchRoot, Duration verifyTimeout) {
+            InstantSource clock, DiskGuard disk, Path scratchRoot, Duration verifyTimeout,
+            dev.lifeline.agent.command.StackHolds holds) {
+        this.holds = holds;
         this.inventory = inventory;
         this.engine = engine;
         this.repository = repository;
@@ -127,6 +130,11 @@ public final class RestoreService {
 
     public RestoreResult restore(StackName name, Optional<String> selector, Optional<Path> to, boolean stopStack)
             throws InterruptedException {
+        Optional<String> holder = to.isPresent() ? Optional.empty() : holds.holder(name);
+        if (holder.isPresent()) {
+            throw new dev.lifeline.agent.command.StackHeldException("stack " + name + " is quiesced by "
+                    + holder.get() + "; restore it in place once that job has resumed it (lifeline backup status)");
+        }
         List<RepositorySnapshot> chosen = select(name, selector);
         String job = chosen.get(0).tags().getOrDefault("job", "");
         if (to.isPresent()) {

@@ -146,6 +146,12 @@ class BackupTest extends RealEngineTest {
             String job = BackupHost.startBackup(agent, "ledger").get("job").asText();
             b.awaitUploadHeld();
             assertThat(b.host.isRunning("ledger")).as("stop-mode fallback: stopped during the upload").isFalse();
+            // While the job holds the stack, neither a start nor an in-place restore may undo its quiesce.
+            HttpResponse<String> restore = agent.post("/restore", "{\"stack\":\"ledger\",\"stopStack\":true}");
+            assertThat(restore.statusCode()).as(restore.body()).isEqualTo(409);
+            assertThat(restore.body()).contains("quiesced by backup job " + job);
+            HttpResponse<String> start = agent.post("/stacks/ledger/start");
+            assertThat(start.statusCode()).as(start.body()).isEqualTo(409);
             b.releaseUploads();
             JsonNode done = BackupHost.awaitPhase(agent, job, "done", "failed");
             assertThat(done.get("phase").asText()).as(done.toString()).isEqualTo("done");
