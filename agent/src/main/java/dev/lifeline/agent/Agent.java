@@ -169,7 +169,8 @@ public final class Agent implements AgentOperations, AutoCloseable {
         dev.lifeline.core.snapshot.SnapshotProviders snapshots = new dev.lifeline.core.snapshot.SnapshotProviders(providers);
         dev.lifeline.agent.restic.ResticRepository repository = new dev.lifeline.agent.restic.ResticRepository(
                 dev.lifeline.agent.restic.ResticConfig.of(b.repository(), passwordFile(b), hostName(b))
-                        .withBinary(b.resticBinary()).withExtraEnv(resticEnvironment()));
+                        .withBinary(b.resticBinary())
+                        .withExtraEnv(dev.lifeline.agent.restic.ResticConfig.passThrough(environment)));
         dev.lifeline.agent.backup.Quiescer quiescer = new dev.lifeline.agent.backup.Quiescer(inventory, engine, stopper,
                 starter, config.recovery().retry(), b.hookTimeout(), locks);
         dev.lifeline.agent.backup.BackupRunner.Parts parts = dev.lifeline.agent.backup.BackupService.parts(journal,
@@ -221,18 +222,6 @@ public final class Agent implements AgentOperations, AutoCloseable {
         }
     }
 
-    /** Restic's own settings for remote backends (credentials stay in the environment, never in argv or logs). */
-    private Map<String, String> resticEnvironment() {
-        Map<String, String> extra = new java.util.LinkedHashMap<>();
-        environment.forEach((k, v) -> {
-            if (k.startsWith("AWS_") || k.startsWith("B2_") || k.startsWith("AZURE_") || k.startsWith("GOOGLE_")
-                    || k.startsWith("OS_") || k.startsWith("ST_") || k.startsWith("RCLONE_")
-                    || k.equals("RESTIC_CACHE_DIR") || k.equals("RESTIC_COMPRESSION") || k.equals("XDG_CACHE_HOME")) {
-                extra.put(k, v);
-            }
-        });
-        return extra;
-    }
 
     /** A journal that had to be rebuilt knows nothing: what runs now is what should run. */
     private void rebuildFromEngine(String reason) {

@@ -7,7 +7,7 @@ import dev.lifeline.agent.command.Command;
 import dev.lifeline.agent.command.InsufficientDiskException;
 import dev.lifeline.agent.command.ProtectedStackException;
 import dev.lifeline.core.journal.JournalException;
-import dev.lifeline.agent.command.UnknownStackException;
+import dev.lifeline.agent.recovery.UnknownStackException;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.model.StackName;
 import java.io.IOException;
@@ -280,32 +280,31 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** A query parameter's decoded value; a blank one counts as absent. */
     private static Optional<String> param(String query, String name) {
+        return rawParam(query, name).filter(v -> !v.isBlank());
+    }
+
+    private static Optional<String> rawParam(String query, String name) {
         if (query == null) {
             return Optional.empty();
         }
         for (String kv : query.split("&")) {
             int eq = kv.indexOf('=');
             if (eq > 0 && kv.substring(0, eq).equals(name)) {
-                String v = java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-                return v.isBlank() ? Optional.empty() : Optional.of(v);
+                return Optional.of(java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
         return Optional.empty();
     }
 
     private static int limit(String query) {
-        int limit = 100;
-        if (query != null) {
-            for (String kv : query.split("&")) {
-                if (kv.startsWith("limit=")) {
-                    try {
-                        limit = Integer.parseInt(kv.substring(6));
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("limit must be a whole number, got '" + kv.substring(6) + "'");
-                    }
-                }
-            }
+        String text = rawParam(query, "limit").orElse("100");
+        int limit;
+        try {
+            limit = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a whole number, got '" + text + "'");
         }
         if (limit < 1 || limit > 10_000) {
             throw new IllegalArgumentException("limit must be between 1 and 10000, got " + limit);

@@ -98,6 +98,12 @@ public final class BackupRunner {
         return state.jobId();
     }
 
+    /** Whether the job has the stack quiesced, or is quiescing or resuming it: it will undo that itself. */
+    boolean holds(StackName stack) {
+        return state.stack(stack).map(d -> d.status().needsResume()
+                || d.status() == dev.lifeline.core.backup.StackDetail.Status.RESUMING).orElse(false);
+    }
+
     JobView view() {
         return JobView.of(state, origin, requested, createdAt, plan.excluded(), paths, progress,
                 List.copyOf(uploads), List.copyOf(notes), finishedAt);
@@ -175,8 +181,8 @@ public final class BackupRunner {
             case JobAction.TakeSnapshots t -> workers.execute(() -> takeSnapshots(t.stacks()));
             case JobAction.Resume r -> onStack(r.stack(), () -> {
                 try {
-                    boolean userStopped = parts.journal().intents().containsKey(r.stack())
-                            && parts.journal().intents().get(r.stack()).intent() == Intent.USER_STOPPED;
+                    dev.lifeline.core.journal.IntentRecord intent = parts.journal().intents().get(r.stack());
+                    boolean userStopped = intent != null && intent.intent() == Intent.USER_STOPPED;
                     if (userStopped) {
                         notes.add(r.stack() + " was stopped by the user during the backup: not started again");
                     }
@@ -289,7 +295,7 @@ public final class BackupRunner {
                     index++;
                     continue;
                 }
-                Map<String, String> tags = BackupService.tagsOf(p, jobId());
+                Map<String, String> tags = p.tags(jobId());
                 int done = index;
                 BackupSummary summary = parts.repository().backup(List.of(), tags, root, pr ->
                         progress = new JobView.Progress((done + pr.percentDone()) * 100.0 / todo.size(),

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.agent.api.Json;
 import dev.lifeline.agent.command.DiskGuard;
-import dev.lifeline.agent.command.UnknownStackException;
+import dev.lifeline.agent.recovery.UnknownStackException;
 import dev.lifeline.agent.config.AgentConfig;
 import dev.lifeline.agent.config.Durations;
 import dev.lifeline.agent.recovery.Inventory;
@@ -30,7 +30,7 @@ import dev.lifeline.core.model.ContainerStatus;
 import dev.lifeline.core.model.Stack;
 import dev.lifeline.core.model.StackName;
 import dev.lifeline.core.snapshot.SnapshotProviders;
-import dev.lifeline.core.snapshot.Support;
+import dev.lifeline.core.snapshot.SnapshotException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -45,7 +45,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,10 +103,6 @@ public final class BackupService implements AutoCloseable {
             Path dataDir) {
         return new BackupRunner.Parts(journal, quiescer, snapshots, repository, crash, clock, "",
                 new ResticRetention(repository, config.keep(), config.pruneEvery(), dataDir, clock));
-    }
-
-    public SnapshotProviders snapshots() {
-        return parts.snapshots();
     }
 
     // ---- starting a job -----------------------------------------------------------------------------------------
@@ -209,18 +204,10 @@ public final class BackupService implements AutoCloseable {
 
         BackupPath path = BackupPath.SNAPSHOT;
         for (DataPath p : paths) {
-            List<String> declined = new ArrayList<>();
-            boolean supported = false;
-            for (SnapshotProviders.Attempt a : parts.snapshots().attempts(p.source())) {
-                if (a.support().isSupported()) {
-                    supported = true;
-                    break;
-                }
-                declined.add(a.provider() + ": " + ((Support.Unsupported) a.support()).reason());
-            }
-            if (!supported) {
+            Reading reading = reading(p.source());
+            if (reading.provider() == null) {
                 path = BackupPath.STOP_FALLBACK;
-                notes.add("no snapshot of " + p.source() + " (" + String.join("; ", declined) + ")");
+                notes.add(reading.declined());
             }
         }
         return new Prepared(selected, finalPlan, paths, path, maxQuiesce(kept, byName, notes), notes);
@@ -238,21 +225,24 @@ public final class BackupService implements AutoCloseable {
         Set<Path> seen = new java.util.HashSet<>();
         for (QuiesceTarget target : plan.quiesceOrder()) {
             for (DataPath p : dataPaths(byName.get(target.stack()), target, new ArrayList<>(), seen)) {
-                List<String> declined = new ArrayList<>();
-                String provider = null;
-                for (SnapshotProviders.Attempt a : parts.snapshots().attempts(p.source())) {
-                    if (a.support().isSupported()) {
-                        provider = a.provider();
-                        break;
-                    }
-                    declined.add(a.provider() + ": " + ((Support.Unsupported) a.support()).reason());
-                }
-                result.add(new PathReport(p.stack().value(), p.source().toString(), provider,
-                        provider != null ? null : "stop-mode fallback (" + String.join("; ", declined)
+                Reading reading = reading(p.source());
+                result.add(new PathReport(p.stack().value(), p.source().toString(), reading.provider(),
+                        reading.provider() != null ? null : "stop-mode fallback (" + reading.declined()
                                 + "): the stack stays stopped while it uploads"));
             }
         }
         return result;
+    }
+
+    /** The provider that would snapshot a data path now, or (provider null) why none can. */
+    private record Reading(String provider, String declined) {}
+
+    private Reading reading(Path source) {
+        try {
+            return new Reading(parts.snapshots().choose(source).name(), null);
+        } catch (SnapshotException e) {
+            return new Reading(null, e.getMessage());
+        }
     }
 
     /** The writable directories the target's containers mount, each once per job. */
@@ -390,9 +380,7 @@ public final class BackupService implements AutoCloseable {
         if (running == null) {
             return Optional.empty();
         }
-        boolean held = running.view().stacks().stream().anyMatch(s -> s.stack().equals(stack.value())
-                && (s.status().equals("quiescing") || s.status().equals("quiesced") || s.status().equals("resuming")));
-        return held ? Optional.of("backup job " + running.jobId()) : Optional.empty();
+        return running.holds(stack) ? Optional.of("backup job " + running.jobId()) : Optional.empty();
     }
 
     // ---- schedule -----------------------------------------------------------------------------------------------
@@ -401,7 +389,13 @@ public final class BackupService implements AutoCloseable {
     public record DueStack(String stack, String schedule, boolean due, Instant lastSuccess, Instant lastFailure,
             Instant nextRun, String problem) {}
 
+    /** Every unprotected stack: its schedule, whether it is due, its last success and failure. */
     public List<DueStack> due() {
+        return due(true);
+    }
+
+    /** @param unscheduled also the stacks without a schedule (the API shows them; the scheduler needs only the rest) */
+    private List<DueStack> due(boolean unscheduled) {
         ZonedDateTime now = ZonedDateTime.ofInstant(parts.clock().instant(), ZoneId.systemDefault());
         List<DueStack> result = new ArrayList<>();
         for (Stack stack : inventory.stackStates()) {
@@ -419,6 +413,9 @@ public final class BackupService implements AutoCloseable {
                     problem = SCHEDULE_LABEL + "='" + label.get() + "' is not a cron expression (" + e.getMessage()
                             + "); the host schedule applies";
                 }
+            }
+            if (schedule.isEmpty() && !unscheduled) {
+                continue;
             }
             Optional<Instant> success = Optional.empty();
             Optional<Instant> failure = Optional.empty();
@@ -446,7 +443,7 @@ public final class BackupService implements AutoCloseable {
             while (!closing) {
                 try {
                     Thread.sleep(every);
-                    List<StackName> due = due().stream().filter(DueStack::due).map(d -> StackName.of(d.stack()))
+                    List<StackName> due = due(false).stream().filter(DueStack::due).map(d -> StackName.of(d.stack()))
                             .toList();
                     if (!due.isEmpty() && current == null && ready.getAsBoolean()) {
                         start(due, "schedule");
@@ -546,16 +543,4 @@ public final class BackupService implements AutoCloseable {
         shutdown(Duration.ofSeconds(30));
     }
 
-    /** For tests: the host lock file. */
-    Path lockFile() {
-        return lockFile;
-    }
-
-    static Map<String, String> tagsOf(DataPath p, String jobId) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("stack", p.stack().value());
-        tags.put("job", jobId);
-        tags.put("source", p.source().toString());
-        return tags;
-    }
 }

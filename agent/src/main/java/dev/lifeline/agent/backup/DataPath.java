@@ -12,4 +12,14 @@ import java.nio.file.Path;
  * @param destination where the container sees it
  * @param volume      the volume's name; empty for a bind mount
  */
-public record DataPath(StackName stack, String container, Path source, String destination, String volume) {}
+public record DataPath(StackName stack, String container, Path source, String destination, String volume) {
+
+    /** The restic tags of this path's backup by {@code jobId}: how restores and retention find it again. */
+    public java.util.Map<String, String> tags(String jobId) {
+        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+        tags.put("stack", stack.value());
+        tags.put("job", jobId);
+        tags.put("source", source.toString());
+        return tags;
+    }
+}

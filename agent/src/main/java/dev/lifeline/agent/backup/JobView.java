@@ -83,10 +83,9 @@ public record JobView(
 
     /** The same record, ended as failed by the next agent start (the agent died while the job ran). */
     JobView failedAfterCrash(Instant now, String reason) {
-        List<String> allNotes = new ArrayList<>(notes);
         Map<String, Instant> allPhases = new LinkedHashMap<>(phases);
         allPhases.putIfAbsent(JobPhase.FAILED.wireName(), now);
         return new JobView(job, JobPhase.FAILED.wireName(), path, origin, requestedStacks, createdAt, now, allPhases,
-                stacks, excluded, dataPaths, null, uploads, failure != null ? failure : reason, allNotes);
+                stacks, excluded, dataPaths, null, uploads, failure != null ? failure : reason, notes);
     }
 }

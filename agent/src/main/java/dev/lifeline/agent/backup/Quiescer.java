@@ -125,7 +125,8 @@ public final class Quiescer {
             }
         }
         if (mode == QuiesceMode.STOP && startStopped) {
-            StartOutcome outcome = starter.start(current(name, containers), retry, CrashPoints.NONE, "");
+            // the stack as read above: a start re-reads the engine on each retry
+            StartOutcome outcome = starter.start(stack, retry, CrashPoints.NONE, "");
             if (outcome instanceof StartOutcome.Failed f) {
                 throw new QuiesceException("could not start " + name + " again after " + f.attempts()
                         + " attempt(s): " + f.lastError());

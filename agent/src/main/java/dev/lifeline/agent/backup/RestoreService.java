@@ -2,7 +2,6 @@ package dev.lifeline.agent.backup;
 
 import dev.lifeline.agent.command.DiskGuard;
 import dev.lifeline.agent.command.StackLocks;
-import dev.lifeline.agent.command.UnknownStackException;
 import dev.lifeline.agent.recovery.Inventory;
 import dev.lifeline.agent.recovery.StackStarter;
 import dev.lifeline.agent.recovery.StackStopper;
@@ -147,8 +146,7 @@ public final class RestoreService {
             log.info("event=stack_restored stack={} job={} to={} paths={}", name, job, to.get(), restored.size());
             return new RestoreResult(name.value(), job, restored, List.of(), false);
         }
-        Stack stack = inventory.stack(name).orElseThrow(() -> new UnknownStackException(name.value(),
-                inventory.stackStates().stream().map(s -> s.name().value()).sorted().toList()));
+        Stack stack = inventory.require(name);
         if (stack.anyUp() && !stopStack) {
             throw new StackRunningException("stack " + name + " is running: pass --stop to stop it for the restore"
                     + " (it is started again afterwards), or --to DIR to restore beside it without touching it");
@@ -204,8 +202,7 @@ public final class RestoreService {
 
     /** Restores the newest backup of the stack into a scratch folder and runs its verify command on it. */
     public VerifyResult verify(StackName name) {
-        Stack stack = inventory.stack(name).orElseThrow(() -> new UnknownStackException(name.value(),
-                inventory.stackStates().stream().map(s -> s.name().value()).sorted().toList()));
+        Stack stack = inventory.require(name);
         ContainerInfo verifier = stack.containers().stream()
                 .filter(c -> c.labels().get(Labels.VERIFY) != null && !c.labels().get(Labels.VERIFY).isBlank())
                 .min(Comparator.comparing(ContainerInfo::name))

@@ -58,7 +58,7 @@ public final class StackCommands {
     }
 
     public CommandResult execute(Command command) throws InterruptedException {
-        Stack stack = requireStack(command.stack());
+        Stack stack = inventory.require(command.stack());
         if (command instanceof Command.StartStack) {
             java.util.Optional<String> holder = holds.holder(stack.name());
             if (holder.isPresent()) {
@@ -72,13 +72,6 @@ public final class StackCommands {
             case Command.StopStack stop -> locks.with(stack.name(), () -> stop(stack, stop.origin()));
             case Command.StartStack start -> locks.with(stack.name(), () -> start(stack, start.origin()));
         };
-    }
-
-    private Stack requireStack(StackName name) {
-        List<Stack> stacks = inventory.stackStates();
-        return stacks.stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new UnknownStackException(name.value(),
-                        stacks.stream().map(s -> s.name().value()).sorted().toList()));
     }
 
     private CommandResult stop(Stack stack, String origin) {

@@ -53,6 +53,14 @@ public final class Inventory {
         return assembly.stacks();
     }
 
+    /** One stack's states, for acting on it; an unknown name is the user's error, answered with the known ones. */
+    public Stack require(StackName name) {
+        List<Stack> stacks = stackStates();
+        return stacks.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new UnknownStackException(name.value(),
+                        stacks.stream().map(s -> s.name().value()).sorted().toList()));
+    }
+
     /** One stack's states, for acting on it (stop, start). */
     public Optional<Stack> stack(StackName name) {
         return stackStates().stream().filter(s -> s.name().equals(name)).findFirst();

@@ -84,16 +84,22 @@ public record ResticConfig(String repository, Path passwordFile, String resticBi
             throw new IllegalArgumentException("RESTIC_PASSWORD_FILE is not set: write the repository password to a"
                     + " file, chmod 600 it, and set RESTIC_PASSWORD_FILE to its path");
         }
+        return new ResticConfig(env.get("RESTIC_REPOSITORY"), Path.of(file), "restic", passThrough(env),
+                Timeouts.DEFAULT, host, false);
+    }
+
+    /**
+     * The variables of {@code env} restic's backends and cache read (cloud credentials, cache location): they reach
+     * restic through its environment, never its arguments or Lifeline's logs.
+     */
+    public static Map<String, String> passThrough(Map<String, String> env) {
         Map<String, String> extra = new LinkedHashMap<>();
         env.forEach((k, v) -> {
-            for (String p : PASS_THROUGH_PREFIXES) {
-                if (k.startsWith(p)) {
-                    extra.put(k, v);
-                }
+            if (PASS_THROUGH_PREFIXES.stream().anyMatch(k::startsWith)) {
+                extra.put(k, v);
             }
         });
-        return new ResticConfig(env.get("RESTIC_REPOSITORY"), Path.of(file), "restic", extra, Timeouts.DEFAULT, host,
-                false);
+        return extra;
     }
 
     public ResticConfig withBinary(String binary) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.agent.command.Command;
 import dev.lifeline.agent.command.CommandResult;
-import dev.lifeline.agent.command.UnknownStackException;
+import dev.lifeline.agent.recovery.UnknownStackException;
 import dev.lifeline.agent.recovery.RecoveryPreview;
 import dev.lifeline.agent.recovery.RecoveryReport;
 import dev.lifeline.agent.report.StackReport;

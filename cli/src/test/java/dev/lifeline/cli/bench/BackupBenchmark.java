@@ -15,12 +15,7 @@ import dev.lifeline.testkit.podman.ProcessResult;
 import dev.lifeline.testkit.podman.Processes;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -505,22 +500,9 @@ public final class BackupBenchmark {
 
     /** {@code POST path} on the engine's socket (Docker-compatible API); fails unless 2xx or 304. */
     private void apiPost(String path) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(podman.socketPath()));
-            String request = "POST /v1.41" + path + " HTTP/1.0\r\nHost: d\r\nContent-Length: 0\r\n\r\n";
-            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
-            ByteBuffer buf = ByteBuffer.allocate(4096);
-            StringBuilder response = new StringBuilder();
-            while (channel.read(buf) > 0) {
-                buf.flip();
-                response.append(StandardCharsets.US_ASCII.decode(buf));
-                buf.clear();
-            }
-            String head = response.toString();
-            int status = head.startsWith("HTTP/1.") ? Integer.parseInt(head.substring(9, 12)) : -1;
-            if (status / 100 != 2 && status != 304) {
-                throw new IOException("engine answered " + path + " with: " + head);
-            }
+        int status = BenchOutput.enginePost(podman.socketPath(), path);
+        if (status / 100 != 2 && status != 304) {
+            throw new IOException("engine answered " + path + " with HTTP " + status);
         }
     }
 

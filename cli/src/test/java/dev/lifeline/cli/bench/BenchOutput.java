@@ -1,11 +1,21 @@
 package dev.lifeline.cli.bench;
 
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
-/** What the benchmarks share: arguments, timestamped progress lines, medians and Markdown tables. */
+/**
+ * What the benchmarks share: arguments, timestamped progress lines, medians, Markdown tables, and a bare engine call
+ * that costs no more than the engine's own work.
+ */
 final class BenchOutput {
     private BenchOutput() {}
 
@@ -29,6 +39,30 @@ final class BenchOutput {
             }
         }
         return fallback;
+    }
+
+    /**
+     * {@code POST path} on the engine's socket (Docker-compatible API, HTTP/1.0 so the answer ends with the
+     * connection) with no client library in the way; returns the HTTP status.
+     */
+    static int enginePost(Path socket, String path) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            String request = "POST /v1.41" + path + " HTTP/1.0\r\nHost: d\r\nContent-Length: 0\r\n\r\n";
+            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            StringBuilder response = new StringBuilder();
+            while (channel.read(buf) > 0) {
+                buf.flip();
+                response.append(StandardCharsets.US_ASCII.decode(buf));
+                buf.clear();
+            }
+            String head = response.toString();
+            if (!head.startsWith("HTTP/1.")) {
+                throw new IOException("unexpected engine answer to " + path + ": " + head);
+            }
+            return Integer.parseInt(head.substring(9, 12));
+        }
     }
 
     static void log(String format, Object... args) {

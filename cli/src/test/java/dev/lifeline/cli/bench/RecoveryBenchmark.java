@@ -11,11 +11,6 @@ import dev.lifeline.agent.api.Json;
 import dev.lifeline.testkit.podman.PodmanService;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -427,24 +422,7 @@ public final class RecoveryBenchmark {
     }
 
     private int apiStart(String name) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(podman.socketPath()));
-            String request = "POST /v1.41/containers/" + name + "/start HTTP/1.0\r\nHost: d\r\n"
-                    + "Content-Length: 0\r\n\r\n";
-            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
-            ByteBuffer buf = ByteBuffer.allocate(4096);
-            StringBuilder response = new StringBuilder();
-            while (channel.read(buf) > 0) {
-                buf.flip();
-                response.append(StandardCharsets.US_ASCII.decode(buf));
-                buf.clear();
-            }
-            String head = response.toString();
-            if (!head.startsWith("HTTP/1.")) {
-                throw new IOException("unexpected engine answer: " + head);
-            }
-            return Integer.parseInt(head.substring(9, 12));
-        }
+        return BenchOutput.enginePost(podman.socketPath(), "/containers/" + name + "/start");
     }
 
     private static long rssKb(long pid) throws IOException {

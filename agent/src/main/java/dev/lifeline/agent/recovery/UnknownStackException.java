@@ -1,4 +1,4 @@
-package dev.lifeline.agent.command;
+package dev.lifeline.agent.recovery;
 
 /** The user named a stack the engine does not have. */
 public class UnknownStackException extends RuntimeException {
