@@ -170,6 +170,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
         dev.lifeline.agent.restic.ResticRepository repository = new dev.lifeline.agent.restic.ResticRepository(
                 dev.lifeline.agent.restic.ResticConfig.of(b.repository(), passwordFile(b), hostName(b))
                         .withBinary(b.resticBinary())
+                        .withNiceness(b.resticNice())
                         .withExtraEnv(dev.lifeline.agent.restic.ResticConfig.passThrough(environment)));
         dev.lifeline.agent.backup.Quiescer quiescer = new dev.lifeline.agent.backup.Quiescer(inventory, engine, stopper,
                 starter, config.recovery().retry(), b.hookTimeout(), locks);

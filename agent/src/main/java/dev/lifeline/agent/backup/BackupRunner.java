@@ -279,8 +279,12 @@ public final class BackupRunner {
 
     private void upload(List<StackName> stacks, BackupPath path) {
         uploadThread = Thread.currentThread();
+        // after an early resume the apps are starting beside the upload: restic yields the CPU to them. In the
+        // stop-mode fallback the upload is the outage, and runs at full speed.
+        BackupRepository repository = path == BackupPath.SNAPSHOT ? parts.repository().yieldingCpu()
+                : parts.repository();
         try {
-            parts.repository().ensureInitialized();
+            repository.ensureInitialized();
             Instant began = parts.clock().instant();
             List<DataPath> todo = paths.stream().filter(p -> stacks.contains(p.stack())).toList();
             int index = 0;
@@ -297,7 +301,7 @@ public final class BackupRunner {
                 }
                 Map<String, String> tags = p.tags(jobId());
                 int done = index;
-                BackupSummary summary = parts.repository().backup(List.of(), tags, root, pr ->
+                BackupSummary summary = repository.backup(List.of(), tags, root, pr ->
                         progress = new JobView.Progress((done + pr.percentDone()) * 100.0 / todo.size(),
                                 pr.bytesDone(), pr.totalBytes(), pr.filesDone(), pr.totalFiles(),
                                 Duration.between(began, parts.clock().instant()).toMillis() / 1000.0));

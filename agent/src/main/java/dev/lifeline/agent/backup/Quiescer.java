@@ -78,7 +78,16 @@ public final class Quiescer {
         }
         Stack stack = current(name, containers);
         switch (mode) {
-            case STOP -> stopper.stop(stack, CrashPoints.NONE, "");
+            case STOP -> {
+                // whether each container has a healthcheck, which only an inspection of a running container tells:
+                // the resume then probes those at once instead of waiting the settle time
+                for (ContainerInfo c : stack.containers()) {
+                    if (c.isUp()) {
+                        engine.inspect(c.id()).ifPresent(starter::learn);
+                    }
+                }
+                stopper.stop(stack, CrashPoints.NONE, "");
+            }
             case PAUSE -> {
                 List<List<String>> levels = new ArrayList<>(ContainerOrder.levels(stack).levels());
                 java.util.Collections.reverse(levels);

@@ -32,6 +32,8 @@ public record AgentConfig(
      * @param passwordFile      file holding the repository password (0600)
      * @param createPassword    the password file is Lifeline's default one, created with a random password if missing
      * @param resticBinary      the restic program
+     * @param resticNice        uploads after an early resume run restic under {@code nice -n} this (0 to 19; 0 = the
+     *                          agent's priority), so that they yield the CPU to the apps starting again
      * @param host              the host name recorded in snapshots; empty = the machine's name
      * @param maxQuiesce        the longest any stack stays quiesced (label {@code lifeline.max-quiesce} lowers it)
      * @param hookTimeout       how long a quiesce pre/post hook may run
@@ -44,7 +46,7 @@ public record AgentConfig(
      * @param verifyTimeout     how long a verify command may run in its scratch container
      */
     public record Backup(String repository, Path passwordFile, boolean createPassword, String resticBinary,
-            Optional<String> host, Duration maxQuiesce, Duration hookTimeout,
+            int resticNice, Optional<String> host, Duration maxQuiesce, Duration hookTimeout,
             Optional<dev.lifeline.core.backup.CronSchedule> schedule, Duration dueWindow, Duration retryDelay,
             dev.lifeline.core.repository.RetentionRules keep, Duration pruneEvery, long stagingBudget,
             Duration verifyTimeout) {}

@@ -61,6 +61,7 @@ public final class ConfigLoader {
         d.put("backup.repository", "");
         d.put("backup.password-file", "");
         d.put("backup.restic-binary", "restic");
+        d.put("backup.restic-nice", "10");
         d.put("backup.host", "");
         d.put("backup.max-quiesce", "5m");
         d.put("backup.hook-timeout", "60s");
@@ -177,6 +178,7 @@ public final class ConfigLoader {
                 passwordFile.isBlank() ? dataDir.resolve("restic-password") : Path.of(passwordFile),
                 passwordFile.isBlank(),
                 r.string("backup.restic-binary"),
+                r.integer("backup.restic-nice", 0, 19),
                 Optional.of(r.string("backup.host")).filter(h -> !h.isBlank()),
                 r.positiveDuration("backup.max-quiesce"),
                 r.positiveDuration("backup.hook-timeout"),

@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.VersionComponent;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.lifeline.core.engine.ContainerEngine;
 import dev.lifeline.core.engine.DataMount;
@@ -18,11 +19,14 @@ import dev.lifeline.core.engine.ExecResult;
 import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.engine.EventSubscription;
+import dev.lifeline.core.engine.HealthProbe;
 import dev.lifeline.core.engine.ScratchContainer;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +39,8 @@ import org.slf4j.LoggerFactory;
 /** {@link ContainerEngine} over the Docker Engine API (Docker, or Podman's compatible service) with docker-java. */
 public final class DockerEngine implements ContainerEngine {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper PROBE_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Longest wait for an answer; generous because a stop request only answers after its own stop timeout. */
     static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(3);
@@ -94,25 +100,35 @@ public final class DockerEngine implements ContainerEngine {
 
     /**
      * Podman schedules healthchecks with systemd timers; on a host without systemd they never run and the status
-     * stays {@code starting}. Its own API runs one on request, which updates the status the compatible API reports.
-     * Docker runs healthchecks itself: nothing to do there.
+     * stays {@code starting}. Its own API runs one on request, answers with that run's result and updates the status
+     * the compatible API reports. Docker runs healthchecks itself: nothing to do there.
      */
     @Override
-    public void runHealthcheck(String id) {
+    public HealthProbe runHealthcheck(String id) {
         if (!isPodman()) {
-            return;
+            return HealthProbe.NOT_RUN;
         }
-        com.github.dockerjava.transport.DockerHttpClient.Request request =
-                com.github.dockerjava.transport.DockerHttpClient.Request.builder()
-                        .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
-                        .path("/v4.0.0/libpod/containers/" + java.net.URLEncoder.encode(id,
-                                java.nio.charset.StandardCharsets.UTF_8) + "/healthcheck")
-                        .build();
-        try (com.github.dockerjava.transport.DockerHttpClient.Response response = http.execute(request)) {
-            log.debug("event=healthcheck_run container={} status={}", id, response.getStatusCode());
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
+                .path("/v4.0.0/libpod/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/healthcheck")
+                .build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            int code = response.getStatusCode();
+            // 409: not running, or no healthcheck; 404: gone. The caller's inspection says which.
+            HealthProbe result = code == 200 ? probeResult(response.getBody().readAllBytes()) : HealthProbe.NOT_RUN;
+            log.debug("event=healthcheck_run container={} http_status={} result={}", id, code, result);
+            return result;
+        } catch (IOException e) {
+            throw translate("read the healthcheck result of container " + id, new java.io.UncheckedIOException(e));
         } catch (RuntimeException e) {
             throw translate("run the healthcheck of container " + id, e);
         }
+    }
+
+    /** Podman's answer: {@code {"Status":"healthy"|"unhealthy", ...}}, the result of this run. */
+    static HealthProbe probeResult(byte[] body) throws IOException {
+        String status = PROBE_JSON.readTree(body).path("Status").asText("");
+        return status.equals("healthy") ? HealthProbe.PASSED : HealthProbe.FAILED;
     }
 
     public URI endpoint() {
@@ -277,7 +293,7 @@ public final class DockerEngine implements ContainerEngine {
                     public void onNext(com.github.dockerjava.api.model.Frame frame) {
                         synchronized (output) {
                             if (output.length() < EXEC_OUTPUT_LIMIT) {
-                                output.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                                output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
                             }
                         }
                     }
@@ -422,7 +438,7 @@ public final class DockerEngine implements ContainerEngine {
                     @Override
                     public void onNext(com.github.dockerjava.api.model.Frame frame) {
                         synchronized (output) {
-                            output.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                            output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
                             if (output.length() > 2 * SCRATCH_OUTPUT_LIMIT) {
                                 output.delete(0, output.length() - SCRATCH_OUTPUT_LIMIT);
                             }

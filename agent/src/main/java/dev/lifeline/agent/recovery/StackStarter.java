@@ -2,6 +2,7 @@ package dev.lifeline.agent.recovery;
 
 import dev.lifeline.core.engine.ContainerEngine;
 import dev.lifeline.core.engine.EngineException;
+import dev.lifeline.core.engine.HealthProbe;
 import dev.lifeline.core.fault.CrashPoints;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.Health;
@@ -39,8 +40,9 @@ public final class StackStarter {
     private static final Duration HEALTH_POLL = Duration.ofMillis(250);
     /** Never ask the engine faster than this. */
     private static final Duration MIN_WAIT = Duration.ofMillis(20);
-    /** How often to ask an engine that does not run healthchecks itself to run one while a container starts. */
-    private static final Duration HEALTH_PROBE = Duration.ofMillis(250);
+    /** The shortest and longest gap between two of Lifeline's own healthcheck runs (see {@link Probing}). */
+    static final Duration PROBE_MIN_GAP = Duration.ofMillis(50);
+    static final Duration PROBE_MAX_GAP = Duration.ofMillis(500);
 
     private final ContainerEngine engine;
     private final OwnActions own;
@@ -48,6 +50,8 @@ public final class StackStarter {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final Duration settleTime;
+    /** Containers (by id) seen to have a healthcheck: after a start they are probed, not left to settle. */
+    private final java.util.Set<String> healthchecked = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public StackStarter(ContainerEngine engine, OwnActions own, InstantSource clock, Sleeper sleeper,
             RandomGenerator random, Duration settleTime) {
@@ -57,6 +61,19 @@ public final class StackStarter {
         this.sleeper = sleeper;
         this.random = random;
         this.settleTime = settleTime;
+    }
+
+    /**
+     * Notes whether a container has a healthcheck, from an inspection of it while it runs (a listing does not say).
+     * The quiesce of a backup calls this before it stops a stack, so that the resume probes the stack's healthchecks
+     * at once instead of first waiting the settle time.
+     */
+    public void learn(ContainerInfo inspected) {
+        if (inspected.health() != Health.NONE) {
+            healthchecked.add(inspected.id());
+        } else if (inspected.isUp()) {
+            healthchecked.remove(inspected.id());
+        }
     }
 
     /** Starts the stack's stopped containers; {@code crash} is reached after the first container start. */
@@ -101,9 +118,10 @@ public final class StackStarter {
                 first = false;
                 crash.reach(firstStartPoint);
             }
-            if (startedAny) {
-                // Nothing just started can be ready before the settle time: do not ask the engine (busy starting
-                // the other stacks) before then.
+            if (startedAny && !level.stream().allMatch(c -> healthchecked.contains(c.id()))) {
+                // Nothing just started without a healthcheck can be ready before the settle time: do not ask the
+                // engine (busy starting the other stacks) before then. A level known to have healthchecks is
+                // probed at once instead.
                 sleeper.sleep(settleTime);
             }
             awaitReady(level, deadline);
@@ -157,45 +175,33 @@ public final class StackStarter {
      * Waits until every container of the level is ready; fails as soon as one of them cannot become ready. A
      * container without a healthcheck is ready at a known instant (its start plus the settle time), so the wait
      * sleeps until then instead of asking the engine over and over: on a small host the asking costs the engine more
-     * than the starting.
+     * than the starting. A container with a healthcheck on an engine that runs checks only on request (Podman without
+     * systemd) is probed right away and then at a growing interval, and is ready the moment a probe passes: its
+     * readiness is that probe's answer, with no inspection after it.
      */
     private void awaitReady(List<ContainerInfo> level, Instant deadline) throws InterruptedException {
-        Map<String, Instant> nextProbe = new HashMap<>();
+        Map<String, Probing> probing = new java.util.concurrent.ConcurrentHashMap<>();
         List<ContainerInfo> pending = new ArrayList<>(level);
         while (true) {
-            Instant now = clock.instant();
+            List<Look> looks = lookAtAll(pending, probing);
             List<ContainerInfo> stillPending = new ArrayList<>();
             Instant wakeAt = deadline;
-            for (ContainerInfo container : pending) {
-                ContainerInfo c = engine.inspect(container.id()).orElseThrow(() ->
-                        new StartFailed("container " + container.name() + " disappeared while starting"));
-                if (isReady(c, now)) {
-                    continue;
-                }
-                stillPending.add(c);
-                if (c.health() == Health.STARTING && !now.isBefore(nextProbe.getOrDefault(c.id(), Instant.MIN))) {
-                    engine.runHealthcheck(c.id());
-                    nextProbe.put(c.id(), now.plus(HEALTH_PROBE));
-                }
-                Instant readyAt;
-                if (!c.isUp()) {
-                    readyAt = now.plus(POLL);
-                } else if (c.health() == Health.NONE) {
-                    readyAt = c.startedAt().map(s -> s.plus(settleTime)).orElse(now.plus(POLL));
-                } else {
-                    readyAt = now.plus(HEALTH_POLL);
-                }
-                if (readyAt.isBefore(wakeAt)) {
-                    wakeAt = readyAt;
+            for (Look look : looks) {
+                if (look.readyAt() != null) {
+                    stillPending.add(look.container());
+                    wakeAt = earlier(wakeAt, look.readyAt());
                 }
             }
             if (stillPending.isEmpty()) {
                 return;
             }
+            Instant now = clock.instant();
             if (!now.isBefore(deadline)) {
                 ContainerInfo c = stillPending.get(0);
-                throw new StartFailed("container " + c.name() + " not ready within the attempt timeout (status "
-                        + c.status().name().toLowerCase() + ", health " + c.health().name().toLowerCase() + ")");
+                String health = probing.containsKey(c.id()) ? "its healthcheck still failing"
+                        : "status " + c.status().name().toLowerCase() + ", health " + c.health().name().toLowerCase();
+                throw new StartFailed("container " + c.name() + " not ready within the attempt timeout (" + health
+                        + ")");
             }
             pending = stillPending;
             Duration wait = Duration.between(now, wakeAt);
@@ -203,13 +209,121 @@ public final class StackStarter {
         }
     }
 
-    /** Ready: healthy, or running for the settle time without a healthcheck. Throws when it cannot become ready. */
-    private boolean isReady(ContainerInfo c, Instant now) {
+    /** One look at a container: ready ({@code readyAt} null), or when to look again. */
+    private record Look(ContainerInfo container, Instant readyAt) {}
+
+    /** Looks at the level's pending containers, all at once when there are several: each look is a round trip. */
+    private List<Look> lookAtAll(List<ContainerInfo> pending, Map<String, Probing> probing)
+            throws InterruptedException {
+        if (pending.size() == 1) {
+            return List.of(look(pending.get(0), probing));
+        }
+        try (ExecutorService lookers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Look>> futures = new ArrayList<>();
+            for (ContainerInfo c : pending) {
+                futures.add(lookers.submit(() -> look(c, probing)));
+            }
+            List<Look> looks = new ArrayList<>();
+            for (Future<Look> f : futures) {
+                try {
+                    looks.add(f.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new StartFailed(String.valueOf(e.getCause()));
+                }
+            }
+            return looks;
+        }
+    }
+
+    private Look look(ContainerInfo container, Map<String, Probing> probing) {
+        Probing p = probing.get(container.id());
+        if (p != null) {
+            if (clock.instant().isBefore(p.next())) {
+                return new Look(container, p.next());
+            }
+            HealthProbe result = engine.runHealthcheck(container.id());
+            if (result == HealthProbe.PASSED) {
+                return new Look(container, null);
+            }
+            if (result == HealthProbe.FAILED) {
+                Probing again = p.failedAt(clock.instant());
+                probing.put(container.id(), again);
+                return new Look(container, again.next());
+            }
+            // not run: the container stopped, or lost its healthcheck; its inspection says which
+            probing.remove(container.id());
+        }
+        ContainerInfo c = engine.inspect(container.id()).orElseThrow(() ->
+                new StartFailed("container " + container.name() + " disappeared while starting"));
+        failIfEnded(c);
+        learn(c);
+        if (c.isUp() && c.health() != Health.NONE && c.health() != Health.HEALTHY) {
+            HealthProbe result = engine.runHealthcheck(c.id());
+            if (result == HealthProbe.PASSED) {
+                return new Look(c, null);
+            }
+            if (result == HealthProbe.FAILED) {
+                Probing first = Probing.startedAt(clock.instant());
+                probing.put(c.id(), first);
+                return new Look(c, first.next());
+            }
+        }
+        Instant now = clock.instant();
+        if (isReady(c, now)) {
+            return new Look(c, null);
+        }
+        if (!c.isUp()) {
+            return new Look(c, now.plus(POLL));
+        }
+        if (c.health() == Health.NONE) {
+            return new Look(c, c.startedAt().map(s -> s.plus(settleTime)).orElse(now.plus(POLL)));
+        }
+        return new Look(c, now.plus(HEALTH_POLL));
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return b.isBefore(a) ? b : a;
+    }
+
+    /**
+     * Lifeline's own healthcheck runs for one container: the first right after its start, then at an interval of a
+     * quarter of the time spent so far, between {@link #PROBE_MIN_GAP} and {@link #PROBE_MAX_GAP}. A database that
+     * is up in 200 ms is seen within about 50 ms; one that needs a minute costs a probe every half second, not a
+     * storm.
+     */
+    record Probing(Instant since, Instant next) {
+        static Probing startedAt(Instant now) {
+            return new Probing(now, now.plus(PROBE_MIN_GAP));
+        }
+
+        Probing failedAt(Instant now) {
+            Duration gap = Duration.between(since, now).dividedBy(4);
+            if (gap.compareTo(PROBE_MIN_GAP) < 0) {
+                gap = PROBE_MIN_GAP;
+            } else if (gap.compareTo(PROBE_MAX_GAP) > 0) {
+                gap = PROBE_MAX_GAP;
+            }
+            return new Probing(since, now.plus(gap));
+        }
+    }
+
+    /** A container that exited while starting fails the attempt at once. */
+    private static void failIfEnded(ContainerInfo c) {
         switch (c.status()) {
             case EXITED, DEAD -> throw new StartFailed("container " + c.name() + " exited with code " + c.exitCode()
                     + (c.oomKilled() ? " (out of memory)" : "") + " while starting");
             default -> { }
         }
+    }
+
+    /**
+     * Ready: healthy, or running for the settle time without a healthcheck. Throws when the engine itself, running
+     * the checks on its own schedule, has judged the container unhealthy.
+     */
+    private boolean isReady(ContainerInfo c, Instant now) {
         if (!c.isUp()) {
             return false;
         }

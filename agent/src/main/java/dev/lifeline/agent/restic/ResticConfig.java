@@ -22,9 +22,12 @@ import java.util.Objects;
  *     changes when the agent's container is recreated and would split restic's snapshot history
  * @param allowUnreadableFiles when true, a backup that could not read some files (restic exit code 3) still counts
  *     as a success; false by default, see {@link ResticRepository#backup}
+ * @param niceness uploads after an early resume run restic under {@code nice -n niceness} (1 to 19), so that they
+ *     yield the CPU to the apps starting again; 0 runs them at the agent's own priority (see
+ *     {@link ResticRepository#yieldingCpu()})
  */
 public record ResticConfig(String repository, Path passwordFile, String resticBinary, Map<String, String> extraEnv,
-        Timeouts timeouts, String host, boolean allowUnreadableFiles) {
+        Timeouts timeouts, String host, boolean allowUnreadableFiles, int niceness) {
 
     /** Environment variables passed through from the given environment: backend credentials and restic tuning. */
     static final List<String> PASS_THROUGH_PREFIXES = List.of("AWS_", "B2_", "AZURE_", "GOOGLE_", "OS_", "ST_",
@@ -56,6 +59,9 @@ public record ResticConfig(String repository, Path passwordFile, String resticBi
         resticBinary = resticBinary == null || resticBinary.isBlank() ? "restic" : resticBinary;
         extraEnv = extraEnv == null ? Map.of() : Map.copyOf(extraEnv);
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
+        if (niceness < 0 || niceness > 19) {
+            throw new IllegalArgumentException("restic's niceness must be 0 to 19, got " + niceness);
+        }
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("no host name for restic snapshots: configure a stable one (the"
                     + " machine's name, not the container's)");
@@ -64,7 +70,7 @@ public record ResticConfig(String repository, Path passwordFile, String resticBi
 
     /** A local or remote repository with default binary, timeouts and no extra environment. */
     public static ResticConfig of(String repository, Path passwordFile, String host) {
-        return new ResticConfig(repository, passwordFile, "restic", Map.of(), Timeouts.DEFAULT, host, false);
+        return new ResticConfig(repository, passwordFile, "restic", Map.of(), Timeouts.DEFAULT, host, false, 0);
     }
 
     /**
@@ -85,7 +91,7 @@ public record ResticConfig(String repository, Path passwordFile, String resticBi
                     + " file, chmod 600 it, and set RESTIC_PASSWORD_FILE to its path");
         }
         return new ResticConfig(env.get("RESTIC_REPOSITORY"), Path.of(file), "restic", passThrough(env),
-                Timeouts.DEFAULT, host, false);
+                Timeouts.DEFAULT, host, false, 0);
     }
 
     /**
@@ -103,19 +109,27 @@ public record ResticConfig(String repository, Path passwordFile, String resticBi
     }
 
     public ResticConfig withBinary(String binary) {
-        return new ResticConfig(repository, passwordFile, binary, extraEnv, timeouts, host, allowUnreadableFiles);
+        return new ResticConfig(repository, passwordFile, binary, extraEnv, timeouts, host, allowUnreadableFiles,
+                niceness);
     }
 
     public ResticConfig withTimeouts(Timeouts t) {
-        return new ResticConfig(repository, passwordFile, resticBinary, extraEnv, t, host, allowUnreadableFiles);
+        return new ResticConfig(repository, passwordFile, resticBinary, extraEnv, t, host, allowUnreadableFiles,
+                niceness);
     }
 
     public ResticConfig withExtraEnv(Map<String, String> env) {
-        return new ResticConfig(repository, passwordFile, resticBinary, env, timeouts, host, allowUnreadableFiles);
+        return new ResticConfig(repository, passwordFile, resticBinary, env, timeouts, host, allowUnreadableFiles,
+                niceness);
+    }
+
+    public ResticConfig withNiceness(int n) {
+        return new ResticConfig(repository, passwordFile, resticBinary, extraEnv, timeouts, host, allowUnreadableFiles,
+                n);
     }
 
     public ResticConfig withAllowUnreadableFiles(boolean allow) {
-        return new ResticConfig(repository, passwordFile, resticBinary, extraEnv, timeouts, host, allow);
+        return new ResticConfig(repository, passwordFile, resticBinary, extraEnv, timeouts, host, allow, niceness);
     }
 
     /** Never prints credentials: the repository is redacted, extra environment shows names only. */

@@ -58,12 +58,25 @@ public final class ResticRepository implements BackupRepository {
             PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final ResticConfig config;
+    /** Whether restic runs under {@code nice} (see {@link #yieldingCpu()}). */
+    private final boolean yielding;
 
     /** The tag naming the job a snapshot was taken by; ignored when looking for a backup's parent. */
     public static final String JOB_TAG = "job";
 
     public ResticRepository(ResticConfig config) {
+        this(config, false);
+    }
+
+    private ResticRepository(ResticConfig config, boolean yielding) {
         this.config = config;
+        this.yielding = yielding;
+    }
+
+    /** Runs restic under {@code nice -n} the configured niceness (none when it is 0). */
+    @Override
+    public ResticRepository yieldingCpu() {
+        return yielding || config.niceness() == 0 ? this : new ResticRepository(config, true);
     }
 
     public ResticConfig config() {
@@ -386,6 +399,9 @@ public final class ResticRepository implements BackupRepository {
         return new Redaction(config.repository(), config.extraEnv(), password);
     }
 
+    /** {@code nice}'s exit code when the program it should run is missing (126: found but not executable). */
+    private static final int NICE_CANNOT_RUN = 127;
+
     private Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>(config.extraEnv());
         env.put("RESTIC_REPOSITORY", config.repository());
@@ -397,12 +413,21 @@ public final class ResticRepository implements BackupRepository {
 
     private ResticProcess.Outcome run(String op, List<String> args, Path workDir, Duration timeout,
             Consumer<String> statusLines, Redaction redaction) {
-        List<String> command = new ArrayList<>(args.size() + 1);
+        List<String> command = new ArrayList<>(args.size() + 4);
+        if (yielding) {
+            command.addAll(List.of("nice", "-n", String.valueOf(config.niceness())));
+        }
         command.add(config.resticBinary());
         command.addAll(args);
         try {
             ResticProcess.Outcome outcome =
                     ResticProcess.run(command, environment(), workDir, timeout, statusLines, redaction);
+            if (yielding && outcome.exitCode() == NICE_CANNOT_RUN) {
+                throw new RepositoryException(Reason.TOOL_MISSING, "cannot run the restic binary '"
+                        + config.resticBinary() + "': " + redaction.scrub(outcome.stderrTail(3)), outcome.command(),
+                        NICE_CANNOT_RUN, "", "install restic (scripts/setup-host installs it, or apt-get install"
+                                + " restic) or set the restic binary in the configuration to its full path", null);
+            }
             log.debug("event=restic_ran op={} exit={} duration_ms={} repo={} env={}", op, outcome.exitCode(),
                     outcome.elapsed().toMillis(), redaction.repository(), config.extraEnv().keySet());
             return outcome;

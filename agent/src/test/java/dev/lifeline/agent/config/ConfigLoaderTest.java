@@ -41,6 +41,7 @@ class ConfigLoaderTest {
         assertThat(c.backup().maxQuiesce()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.backup().schedule()).isEmpty();
         assertThat(c.backup().stagingBudget()).isEqualTo(1L << 30);
+        assertThat(c.backup().resticNice()).isEqualTo(10);
     }
 
     @Test
@@ -62,6 +63,9 @@ class ConfigLoaderTest {
     void badBackupValuesAreNamed() throws IOException {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("backup:\n  schedule: every night\n")), Map.of(),
                 Map.of(), DEFAULT_DIR)).hasMessageContaining("backup.schedule").hasMessageContaining("every night");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("backup:\n  restic-nice: 25\n")), Map.of(),
+                Map.of(), DEFAULT_DIR)).hasMessageContaining("backup.restic-nice").hasMessageContaining("'25'")
+                .hasMessageContaining("between 0 and 19");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("backup:\n  staging-budget: lots\n")), Map.of(),
                 Map.of(), DEFAULT_DIR)).hasMessageContaining("backup.staging-budget").hasMessageContaining("lots");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("backup:\n  keep-daily: 0\n  keep-weekly: 0\n"

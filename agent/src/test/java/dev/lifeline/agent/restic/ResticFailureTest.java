@@ -60,6 +60,37 @@ class ResticFailureTest {
     }
 
     @Test
+    void a_missing_restic_binary_is_named_too_when_restic_runs_under_nice() {
+        ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
+                .withBinary("/opt/nowhere/restic").withNiceness(10)).yieldingCpu();
+
+        RepositoryException e = catchThrowableOfType(RepositoryException.class, repo::ensureInitialized);
+
+        assertThat(e.reason()).isEqualTo(Reason.TOOL_MISSING);
+        assertThat(e.getMessage()).contains("/opt/nowhere/restic").contains("scripts/setup-host");
+    }
+
+    @Test
+    void restic_yields_the_cpu_only_when_asked_to() throws Exception {
+        // a stand-in for restic that records the niceness it runs at: this checks how the agent starts restic, not
+        // restic itself
+        Path seen = dir.resolve("niceness");
+        Path standIn = dir.resolve("restic-stand-in");
+        Files.writeString(standIn, "#!/bin/sh\nnice > '" + seen + "'\n");
+        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwx------"));
+        ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
+                .withBinary(standIn.toString()).withNiceness(10));
+        int agent = Integer.parseInt(new String(new ProcessBuilder("nice").start().getInputStream().readAllBytes())
+                .strip());
+
+        repo.ensureInitialized();
+        assertThat(Files.readString(seen).strip()).isEqualTo(String.valueOf(agent));
+
+        repo.yieldingCpu().ensureInitialized();
+        assertThat(Files.readString(seen).strip()).isEqualTo(String.valueOf(Math.min(19, agent + 10)));
+    }
+
+    @Test
     void a_repository_that_does_not_exist_is_a_clear_error_for_everything_but_init() {
         ResticTestSupport.requireRestic();
         Path missing = dir.resolve("no/such/dir/repo");

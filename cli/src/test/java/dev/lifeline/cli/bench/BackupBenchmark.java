@@ -1,6 +1,7 @@
 package dev.lifeline.cli.bench;
 
 import static dev.lifeline.cli.bench.BenchOutput.intArg;
+import static dev.lifeline.cli.bench.BenchOutput.pathArg;
 import static dev.lifeline.cli.bench.BenchOutput.log;
 import static dev.lifeline.cli.bench.BenchOutput.median;
 import static dev.lifeline.cli.bench.BenchOutput.yes;
@@ -87,6 +88,8 @@ public final class BackupBenchmark {
     private final Path work;
     private final Path password;
     private final long settleMillis;
+    /** Where to keep each job's agent log (at debug level), or null; {@code --logs DIR}. */
+    private Path logs;
     private final Map<Mode, Path> dataDirs = new LinkedHashMap<>();
     private final Map<Mode, Path> socketDirs = new LinkedHashMap<>();
     private int repoCounter;
@@ -108,7 +111,9 @@ public final class BackupBenchmark {
         BtrfsLoop.requireBtrfsProgs();
         Path work = Files.createTempDirectory(Path.of("/var/tmp"), "lifeline-bench-backup-");
         try (PodmanService podman = PodmanService.start()) {
-            new BackupBenchmark(podman, work, settle).run(scale, runs, args);
+            BackupBenchmark bench = new BackupBenchmark(podman, work, settle);
+            bench.logs = pathArg(args, "--logs");
+            bench.run(scale, runs, args);
         } finally {
             Processes.run(List.of("rm", "-rf", "--one-file-system", work.toString()), Map.of(), null,
                     Duration.ofMinutes(5));
@@ -270,7 +275,8 @@ public final class BackupBenchmark {
                 + "backup:\n  repository: " + repo + "\n  password-file: " + password + "\n"
                 + "  staging-budget: 0\n");
         AgentProcess agent = AgentProcess.start(dir.resolve("data"), List.of("--engine",
-                podman.socketUri().toString(), "--config", config.toString()), Map.of());
+                podman.socketUri().toString(), "--config", config.toString()),
+                logs == null ? Map.of() : Map.of("LIFELINE_LOG_LEVEL", "DEBUG"));
         try {
             agent.awaitReady(Duration.ofSeconds(120));
             Thread.sleep(2000);
@@ -313,6 +319,10 @@ public final class BackupBenchmark {
             return new Run(downtime, probe.longestOutageMs(), uploadSeconds, bytes, jobSeconds, resticSeconds);
         } finally {
             agent.terminate();
+            if (logs != null) {
+                Files.createDirectories(logs);
+                Files.writeString(logs.resolve(stack + "-" + run + ".log"), agent.log());
+            }
             podman.podmanResult("stop", "-t", "60", stack);
             sh("rm -rf " + repo);
         }

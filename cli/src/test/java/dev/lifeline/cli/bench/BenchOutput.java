@@ -41,6 +41,16 @@ final class BenchOutput {
         return fallback;
     }
 
+    /** The path after {@code name}, or null when the argument is absent. */
+    static Path pathArg(String[] args, String name) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Path.of(args[i + 1]);
+            }
+        }
+        return null;
+    }
+
     /**
      * {@code POST path} on the engine's socket (Docker-compatible API, HTTP/1.0 so the answer ends with the
      * connection) with no client library in the way; returns the HTTP status.

@@ -59,10 +59,13 @@ public interface ContainerEngine extends AutoCloseable {
     ExecResult runScratch(ScratchContainer spec);
 
     /**
-     * Asks the engine to run the container's healthcheck now. Engines that schedule healthchecks themselves need
-     * nothing (the default); Podman without systemd never runs them on its own.
+     * Asks the engine to run the container's healthcheck now and says how it went. Engines that schedule
+     * healthchecks themselves need nothing and answer {@link HealthProbe#NOT_RUN} (the default); Podman without
+     * systemd never runs them on its own.
      */
-    default void runHealthcheck(String id) {}
+    default HealthProbe runHealthcheck(String id) {
+        return HealthProbe.NOT_RUN;
+    }
 
     /** Streams container events until the subscription is closed; errors (engine gone) end the stream. */
     EventSubscription subscribe(EngineEventListener listener);

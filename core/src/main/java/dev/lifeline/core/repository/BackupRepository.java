@@ -45,6 +45,15 @@ public interface BackupRepository {
     BackupSummary backup(List<Path> paths, Map<String, String> tags, Path workingDir,
             Consumer<BackupProgress> progress);
 
+    /**
+     * The same repository, with its work run at a low CPU priority, so that the apps come first. For the upload
+     * after an early resume, when the stacks are starting again beside it; never while a stack waits for the upload
+     * to end (the stop-mode fallback), where a slower upload is a longer outage. The default changes nothing.
+     */
+    default BackupRepository yieldingCpu() {
+        return this;
+    }
+
     /** Snapshots carrying every tag of {@code tagFilter} (all snapshots when empty), newest first. */
     List<RepositorySnapshot> snapshots(Map<String, String> tagFilter);
 

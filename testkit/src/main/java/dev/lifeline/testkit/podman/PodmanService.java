@@ -166,14 +166,6 @@ public final class PodmanService implements AutoCloseable {
     }
 
     /**
-     * Runs a container's healthcheck once. Podman 4.3 schedules healthchecks with systemd timers; without systemd
-     * (containers, CI) the status stays {@code starting} until someone runs the check.
-     */
-    public ProcessResult runHealthcheck(String container) {
-        return podmanResult("healthcheck", "run", container);
-    }
-
-    /**
      * Creates an internal bridge network with a random subnet, so that concurrent test runs on one host (each with
      * its own network config dir) do not all pick 10.89.0.0/24 (Podman picks a free bridge name by looking at the
      * host's interfaces). Compose tests use it as an external default network: podman-compose 1.0.3 always attaches

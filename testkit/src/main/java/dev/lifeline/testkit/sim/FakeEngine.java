@@ -7,6 +7,7 @@ import dev.lifeline.core.engine.EngineEvent;
 import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.engine.EventSubscription;
+import dev.lifeline.core.engine.HealthProbe;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
 import dev.lifeline.core.model.Health;
@@ -76,6 +77,7 @@ public final class FakeEngine implements ContainerEngine {
     private final List<EngineEvent> pending = new ArrayList<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private boolean unreachable;
+    private boolean healthchecksOnRequest;
     private long nextId = 1;
 
     public FakeEngine(SimClock clock) {
@@ -108,6 +110,37 @@ public final class FakeEngine implements ContainerEngine {
     public synchronized void alreadyRunning(String name) {
         markStarted(require(name));
         drainPending();
+    }
+
+    /**
+     * Like Podman without systemd: {@link #runHealthcheck} runs a container's check on request and says how it went
+     * (each call is recorded as a {@code healthcheck} call). Off by default: the engine runs checks itself and
+     * {@link #runHealthcheck} answers {@link HealthProbe#NOT_RUN}, as Docker does.
+     */
+    public synchronized void healthchecksOnRequest(boolean value) {
+        healthchecksOnRequest = value;
+    }
+
+    @Override
+    public HealthProbe runHealthcheck(String idOrName) {
+        HealthProbe result;
+        List<EngineEvent> out;
+        synchronized (this) {
+            checkReachable();
+            Optional<Container> found = find(idOrName);
+            if (!healthchecksOnRequest || found.isEmpty() || found.get().status != ContainerStatus.RUNNING
+                    || found.get().healthcheck instanceof Healthcheck.None) {
+                return HealthProbe.NOT_RUN;
+            }
+            Container c = found.get();
+            calls.add(new Call("healthcheck", c.name, clock.instant(), Optional.empty()));
+            refreshTimedHealth();
+            probe(c);
+            result = c.health == Health.HEALTHY ? HealthProbe.PASSED : HealthProbe.FAILED;
+            out = drainPending();
+        }
+        deliver(out);
+        return result;
     }
 
     // ---- fault injection ---------------------------------------------------------------------------------------
