@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.agent.api.Json;
 import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.podman.ProcessResult;
+import dev.lifeline.testkit.podman.Processes;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,8 +69,9 @@ public final class RecoveryBenchmark {
     }
 
     /**
-     * The agent as users run it: {@code java $(packaging/jvm.options) -XX:SharedArchiveFile=... -jar lifeline.jar
-     * agent} when {@code -Dlifeline.bench.jar} names the shaded jar (scripts/bench does), else on the class path.
+     * The agent as users run it with {@code ./lifeline agent}: {@code java $(packaging/jvm.options)
+     * $(scripts/lib/class-archive ...) -jar lifeline.jar agent} when {@code -Dlifeline.bench.jar} names the shaded
+     * jar (scripts/bench does), else on the class path.
      */
     private AgentProcess launch(Path dataDir) {
         String jar = System.getProperty("lifeline.bench.jar");
@@ -76,21 +79,35 @@ public final class RecoveryBenchmark {
             return AgentProcess.start(dataDir, agentArgs, Map.of());
         }
         List<String> options = new ArrayList<>(AgentProcess.shippedJvmOptions(PodmanService.findRepoRoot()));
-        options.add("-XX:SharedArchiveFile=" + work.resolve("agent.jsa"));
-        options.add("-XX:+AutoCreateSharedArchive");
+        options.addAll(classArchiveOptions(Path.of(jar)));
         return AgentProcess.startJar(Path.of(jar), options, dataDir, agentArgs, Map.of());
     }
 
-    /** One clean run so that the class-data-sharing archive exists, as it does on a host after the first stop. */
+    /** What {@code scripts/lib/class-archive} gives the agent now (a cache to write, or one to use). */
+    private List<String> classArchiveOptions(Path jar) {
+        Path script = PodmanService.findRepoRoot().resolve("scripts/lib/class-archive");
+        ProcessResult r = Processes.run(List.of(script.toString(), System.getProperty("java.home"), jar.toString(),
+                work.resolve("agent").toString(), "agent"), Map.of(), null, Duration.ofSeconds(10));
+        if (!r.ok()) {
+            throw new IllegalStateException(script + " failed: " + r.stderr());
+        }
+        return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** One clean run so that the class archive exists, as it does on a host after the first stop. */
     private void warmUp() throws InterruptedException {
-        if (System.getProperty("lifeline.bench.jar") == null) {
+        String jar = System.getProperty("lifeline.bench.jar");
+        if (jar == null) {
             return;
         }
         AgentProcess agent = launch(work.resolve("warm-up"));
         awaitReady(agent);
         agent.terminate();
-        log("warm-up run done (class-data-sharing archive %s)", Files.exists(work.resolve("agent.jsa"))
-                ? "written" : "NOT written");
+        List<String> now = classArchiveOptions(Path.of(jar));
+        log("warm-up run done; the agent now runs with %s", String.join(" ", now));
+        if (now.stream().anyMatch(o -> o.startsWith("-XX:AOTCacheOutput="))) {
+            throw new IllegalStateException("the warm-up run wrote no AOT cache");
+        }
     }
 
     public static void main(String[] args) throws Exception {

@@ -58,6 +58,14 @@ public final class AgentProcess implements AutoCloseable {
         return spawn(launcher, dataDir, args, env);
     }
 
+    /**
+     * Starts the agent through a launcher script, {@code SCRIPT agent ...} (the repo's {@code ./lifeline}), which
+     * picks the JDK, the JVM options and the class archive itself.
+     */
+    public static AgentProcess startScript(Path script, Path dataDir, List<String> args, Map<String, String> env) {
+        return spawn(List.of(script.toString()), dataDir, args, env);
+    }
+
     /** The JVM options a user's agent runs with: {@code packaging/jvm.options}, one per line, # comments. */
     public static List<String> shippedJvmOptions(Path repoRoot) {
         try {
