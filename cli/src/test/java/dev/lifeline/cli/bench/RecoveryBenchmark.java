@@ -3,6 +3,7 @@ package dev.lifeline.cli.bench;
 import static dev.lifeline.cli.bench.BenchOutput.intArg;
 import static dev.lifeline.cli.bench.BenchOutput.log;
 import static dev.lifeline.cli.bench.BenchOutput.median;
+import static dev.lifeline.cli.bench.BenchOutput.pathArg;
 import static dev.lifeline.cli.bench.BenchOutput.yes;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,6 +52,8 @@ public final class RecoveryBenchmark {
     private final Path config;
     private final List<String> agentArgs;
     private final long settleMillis;
+    /** Where to keep the agent's log of each reboot run, or null; {@code --logs DIR}. */
+    private Path logs;
     /** Stack name to its level, in dependency order. */
     private final Map<String, Integer> stacks = new LinkedHashMap<>();
     /** Container name to its stack, in dependency order. */
@@ -120,6 +123,7 @@ public final class RecoveryBenchmark {
         try (PodmanService podman = PodmanService.start()) {
             Path work = Files.createTempDirectory("lifeline-bench-");
             RecoveryBenchmark bench = new RecoveryBenchmark(podman, work, settle);
+            bench.logs = pathArg(args, "--logs");
             bench.run(runs, readyRuns, baselinePause, idleSeconds);
         }
     }
@@ -202,6 +206,10 @@ public final class RecoveryBenchmark {
             Thread.sleep(idleSeconds * 1000L);
             rssMb.add(rssKb(agent.pid()) / 1024.0);
             log("run %d: agent idle RSS after %d s: %.1f MB", i, idleSeconds, rssMb.getLast());
+            if (logs != null) {
+                Files.createDirectories(logs);
+                Files.writeString(logs.resolve("recovery-run-" + i + ".log"), agent.log());
+            }
 
             simulateReboot(agent);
             long b0 = System.nanoTime();
