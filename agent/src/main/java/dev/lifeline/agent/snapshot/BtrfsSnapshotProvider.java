@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Where: in a folder on the same btrfs filesystem, by default {@code <mount point>/.lifeline-snapshots}, laid out
  * as {@code <folder>/<jobId>/<name>} with a record {@code <name>.snapshot} beside each snapshot (see
- * {@link SnapshotRecords}). The folder must not lie inside the data path, or the snapshots would show up in it.
+ * {@link SnapshotRecords}). The folder must not lie inside the data path, or the snapshots would show up in it. Once
+ * its last snapshot is deleted, the default folder goes too (a configured one stays).
  *
  * <p>Needs root (or {@code user_subvol_rm_allowed} for delete) and btrfs-progs.
  */
@@ -207,7 +208,7 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
                         + " (deleting subvolumes needs root, or the user_subvol_rm_allowed mount option)");
             }
         }
-        SnapshotRecords.forget(handle);
+        SnapshotRecords.forget(handle, snapshotFolder == null ? DEFAULT_FOLDER : null);
         log.info("event=snapshot_deleted provider={} location={} job={} existed={}", NAME, handle,
                 snapshot.jobId(), existed);
     }

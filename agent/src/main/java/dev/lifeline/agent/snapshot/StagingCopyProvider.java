@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link SnapshotProvider} for filesystems without snapshots: a copy, {@code cp --reflink=auto -a}, into a staging
- * folder on the same filesystem as the data, by default {@code <mount point>/.lifeline-staging/<jobId>/<name>}. On
+ * folder on the same filesystem as the data, by default {@code <mount point>/.lifeline-staging/<jobId>/<name>}; once
+ * its last copy is deleted, the default folder goes too. On
  * btrfs and XFS the copy shares blocks with the data (reflinks) and costs little; elsewhere it is a full copy, so it
  * is only made within a disk budget: the data is measured first (apparent size of its regular files) and refused
  * when larger than the budget or the free space. Unlike a snapshot it is not atomic: the containers must stay stopped
@@ -244,7 +245,7 @@ public final class StagingCopyProvider implements SnapshotProvider {
                         + "`lsattr -R " + handle + "` for immutable files and the permissions of its folders", e);
             }
         }
-        SnapshotRecords.forget(handle);
+        SnapshotRecords.forget(handle, stagingFolder == null ? DEFAULT_FOLDER : null);
         log.info("event=snapshot_deleted provider={} location={} job={} existed={}", NAME, handle,
                 snapshot.jobId(), existed);
     }

@@ -79,6 +79,8 @@ class BackupCrashPointTest extends RealEngineTest {
             JsonNode plan = Host.json(last.get("/recovery/plan"));
             assertThat(plan.get("pendingMarkers")).as("the quiesce marker is finished\n" + b.host.agentLogs())
                     .isEmpty();
+            assertThat(b.btrfs.mountPoint().resolve(".lifeline-snapshots"))
+                    .as("the job's leftover snapshots are deleted, and their folder").doesNotExist();
             JsonNode record = BackupHost.status(last, job);
             assertThat(record.get("phase").asText()).isEqualTo("failed");
             assertThat(record.get("failure").asText()).contains("the agent stopped");

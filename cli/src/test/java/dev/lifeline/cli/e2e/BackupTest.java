@@ -74,6 +74,7 @@ class BackupTest extends RealEngineTest {
                 assertThat(left.map(p -> p.getFileName().toString()))
                         .as("the job's btrfs snapshots are deleted").noneMatch(n -> n.contains(job));
             }
+            assertThat(b.btrfs.mountPoint().resolve(".lifeline-snapshots")).as("nor is their folder left").doesNotExist();
 
             // Restore in place: refused while the stack runs, then byte-identical with --stop; the old data is kept.
             Files.writeString(dbData.resolve("payload"), "damaged");
@@ -237,9 +238,7 @@ class BackupTest extends RealEngineTest {
             b.failUploads();
             Files.delete(b.gate.resolve("fail"));
             Path blocker = b.btrfs.mountPoint().resolve(".lifeline-snapshots");
-            try (Stream<Path> earlier = Files.walk(blocker)) {
-                earlier.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            assertThat(blocker).as("the earlier jobs left no snapshot folder").doesNotExist();
             Files.writeString(blocker, "in the way");
             String snapJob = BackupHost.startBackup(agent, "web").get("job").asText();
             JsonNode snapFailed = BackupHost.awaitPhase(agent, snapJob, "done", "failed");
