@@ -7,6 +7,8 @@ import dev.lifeline.agent.recovery.StackStarter;
 import dev.lifeline.agent.recovery.StackStopper;
 import dev.lifeline.agent.recovery.StartOutcome;
 import dev.lifeline.core.backup.CommandLine;
+import dev.lifeline.core.backup.RestoreRollback;
+import dev.lifeline.core.backup.RestoreSwap;
 import dev.lifeline.core.engine.ContainerEngine;
 import dev.lifeline.core.engine.DataMount;
 import dev.lifeline.core.engine.ExecResult;
@@ -43,12 +45,15 @@ import org.slf4j.LoggerFactory;
  * Restores a stack's data from the repository, in place or beside it, and verifies a backup by restoring it into a
  * scratch folder and running the stack's {@code lifeline.verify} command in a throw-away container.
  *
- * <p>In place, nothing is lost: the live data is renamed aside ({@code SOURCE.lifeline-before-restore-JOB}) and
- * kept, the restored tree is renamed into place, and a start marker written before the stack is stopped makes the
- * next agent start bring the stack back if Lifeline dies meanwhile.
+ * <p>In place, nothing is lost: every snapshot is first restored beside its data path, then the live data is renamed
+ * aside ({@code SOURCE.lifeline-before-restore-JOB}) and kept, and the restored copy is renamed into place. The
+ * renames are recorded durably before the first one ({@link RestoreRecords}), so a crash between them is undone at
+ * the next start ({@link #finishAfterCrash}); a start marker written before the stack is stopped makes that start
+ * bring the stack back.
  */
 public final class RestoreService {
     private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
+    private static final java.nio.file.LinkOption NOFOLLOW = java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
     public record Restored(String source, String target, String snapshotId) {}
 
@@ -72,12 +77,18 @@ public final class RestoreService {
     private final Path scratchRoot;
     private final Duration verifyTimeout;
     private final dev.lifeline.agent.command.StackHolds holds;
+    private final RestoreRecords records;
 
+    /**
+     * @param scratchRoot    where verify restores to (emptied after each verify)
+     * @param restoreRecords where in-place restores in flight are recorded (in the data dir)
+     */
     public RestoreService(Inventory inventory, ContainerEngine engine, BackupRepository repository, Journal journal,
             StackStopper stopper, StackStarter starter, RetryPolicy retry, StackLocks locks, CrashPoints crash,
-            InstantSource clock, DiskGuard disk, Path scratchRoot, Duration verifyTimeout,
+            InstantSource clock, DiskGuard disk, Path scratchRoot, Path restoreRecords, Duration verifyTimeout,
             dev.lifeline.agent.command.StackHolds holds) {
         this.holds = holds;
+        this.records = new RestoreRecords(restoreRecords);
         this.inventory = inventory;
         this.engine = engine;
         this.repository = repository;
@@ -164,28 +175,16 @@ public final class RestoreService {
                 stopper.stop(stack, CrashPoints.NONE, "");
                 crash.reach(CrashPoint.RESTORE_AFTER_STOP);
             }
-            List<Restored> restored = new ArrayList<>();
-            List<String> previous = new ArrayList<>();
-            for (RepositorySnapshot s : chosen) {
-                Path source = Path.of(s.tags().get("source"));
-                Path staging = source.resolveSibling(source.getFileName() + ".lifeline-restore-" + job);
-                Path aside = source.resolveSibling(source.getFileName() + ".lifeline-before-restore-" + job);
-                deleteTree(staging);
-                repository.restore(s.id(), staging);
-                try {
-                    if (Files.exists(source)) {
-                        Files.move(source, aside, StandardCopyOption.ATOMIC_MOVE);
-                        previous.add(aside.toString());
-                    }
-                    Files.move(staging, source, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException e) {
-                    throw new IllegalStateException("restored " + s.shortId() + " into " + staging + " but could not"
-                            + " move it into place at " + source + ": " + e.getMessage() + " (the previous data is at "
-                            + aside + ")", e);
-                }
-                restored.add(new Restored(source.toString(), source.toString(), s.shortId()));
-            }
+            RestoreRecords.Record record = new RestoreRecords.Record(job, name.value(), stage(chosen, job));
+            records.write(record);
+            List<String> previous = swap(record);
+            records.delete(record);
             crash.reach(CrashPoint.RESTORE_AFTER_SWAP);
+            List<Restored> restored = new ArrayList<>();
+            for (int i = 0; i < chosen.size(); i++) {
+                String source = record.swaps().get(i).source().toString();
+                restored.add(new Restored(source, source, chosen.get(i).shortId()));
+            }
             boolean restarted = false;
             if (wasUp) {
                 StartOutcome outcome = starter.start(inventory.stack(name).orElse(stack), retry, CrashPoints.NONE, "");
@@ -198,6 +197,117 @@ public final class RestoreService {
                     restored.size(), restarted);
             return new RestoreResult(name.value(), job, restored, previous, restarted);
         });
+    }
+
+    /**
+     * Restores every chosen snapshot beside its data path ({@code SOURCE.lifeline-restore-JOB}), before anything is
+     * renamed: a failing restore leaves the live data untouched (and its staged copies deleted).
+     */
+    private List<RestoreSwap> stage(List<RepositorySnapshot> chosen, String job) {
+        List<RestoreSwap> swaps = new ArrayList<>();
+        try {
+            for (RepositorySnapshot s : chosen) {
+                Path source = Path.of(s.tags().get("source"));
+                Path staging = source.resolveSibling(source.getFileName() + ".lifeline-restore-" + job);
+                Path aside = source.resolveSibling(source.getFileName() + ".lifeline-before-restore-" + job);
+                Path restored = staging;
+                deleteTree(staging);
+                swaps.add(new RestoreSwap(source, aside, restored, staging, Files.exists(source, NOFOLLOW)));
+                repository.restore(s.id(), staging);
+                if (!Files.exists(restored, NOFOLLOW)) {
+                    throw new IllegalStateException("snapshot " + s.shortId() + " restored into " + staging
+                            + " holds no " + restored.getFileName() + ": nothing was renamed");
+                }
+            }
+            return swaps;
+        } catch (RuntimeException e) {
+            swaps.forEach(w -> deleteTree(w.staging()));
+            throw e;
+        }
+    }
+
+    /**
+     * Renames each live data path aside and its restored copy into its place. A rename that fails puts everything
+     * back as it was before the restore, as the next start would after a crash.
+     *
+     * @return where the live data was kept
+     */
+    private List<String> swap(RestoreRecords.Record record) {
+        List<String> previous = new ArrayList<>();
+        for (RestoreSwap w : record.swaps()) {
+            try {
+                if (w.hadSource()) {
+                    Files.move(w.source(), w.aside(), StandardCopyOption.ATOMIC_MOVE);
+                    previous.add(w.aside().toString());
+                }
+                crash.reach(CrashPoint.RESTORE_BETWEEN_RENAMES);
+                Files.move(w.restored(), w.source(), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                boolean undone = rollBack(record, "a rename failed: " + e.getMessage());
+                throw new IllegalStateException("could not move the restored copy of " + w.source() + " into place ("
+                        + e.getMessage() + "); " + (undone ? "every path of the restore was put back as it was"
+                                : "putting the live data back failed too: see the agent log, the live data is at "
+                                        + w.aside()), e);
+            }
+        }
+        return previous;
+    }
+
+    /**
+     * At the next start, before recovery: an in-place restore a crash interrupted (its record is still there) is
+     * undone, so the live data is back in place before the stack is started (its start marker, if the restore
+     * stopped it, makes recovery start it).
+     */
+    public void finishAfterCrash() {
+        List<RestoreRecords.Record> left;
+        try {
+            left = records.list();
+        } catch (IOException e) {
+            log.error("event=restore_records_unreadable error=\"{}\"", e.getMessage());
+            return;
+        }
+        for (RestoreRecords.Record record : left) {
+            log.warn("event=restore_interrupted job={} stack={} paths={}", record.job(), record.stack(),
+                    record.swaps().size());
+            try {
+                rollBack(record, "the agent stopped (crash or kill) during the restore");
+            } catch (RuntimeException e) {
+                log.error("event=restore_rollback_failed job={} stack={} error=\"{}\"", record.job(), record.stack(),
+                        BackupRunner.message(e));
+            }
+        }
+    }
+
+    /** Applies {@link RestoreRollback}; the record goes once every step succeeded. Returns whether they did. */
+    private boolean rollBack(RestoreRecords.Record record, String why) {
+        boolean ok = true;
+        for (RestoreRollback.Step step : RestoreRollback.plan(record.swaps(), p -> Files.exists(p, NOFOLLOW))) {
+            try {
+                switch (step) {
+                    case RestoreRollback.Step.Move m -> {
+                        Files.move(m.from(), m.to(), StandardCopyOption.ATOMIC_MOVE);
+                        log.warn("event=restore_rolled_back job={} stack={} step={} from={} to={} reason=\"{}\"",
+                                record.job(), record.stack(), m.reason().name().toLowerCase(java.util.Locale.ROOT),
+                                m.from(), m.to(), why);
+                    }
+                    case RestoreRollback.Step.DeleteStaging d -> deleteTree(d.staging());
+                    case RestoreRollback.Step.Missing m -> {
+                        ok = false;
+                        log.error("event=restore_data_missing job={} stack={} source={} aside={}", record.job(),
+                                record.stack(), m.source(), m.aside());
+                    }
+                }
+            } catch (IOException e) {
+                ok = false;
+                log.error("event=restore_rollback_failed job={} stack={} step=\"{}\" error=\"{}\"", record.job(),
+                        record.stack(), step, e.getMessage());
+            }
+        }
+        if (ok) {
+            records.delete(record);
+            log.warn("event=restore_undone job={} stack={} reason=\"{}\"", record.job(), record.stack(), why);
+        }
+        return ok;
     }
 
     /** Restores the newest backup of the stack into a scratch folder and runs its verify command on it. */
