@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * aside ({@code SOURCE.lifeline-before-restore-JOB}) and kept, and the restored copy is renamed into place. The
  * renames are recorded durably before the first one ({@link RestoreRecords}), so a crash between them is undone at
  * the next start ({@link #finishAfterCrash}); a start marker written before the stack is stopped makes that start
- * bring the stack back.
+ * bring the stack back. A data path may be a directory or a single file.
  */
 public final class RestoreService {
     private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
@@ -151,7 +151,8 @@ public final class RestoreService {
             List<Restored> restored = new ArrayList<>();
             for (RepositorySnapshot s : chosen) {
                 Path target = beneath(to.get(), s.tags().getOrDefault("source", s.shortId()));
-                repository.restore(s.id(), target);
+                // A file's snapshot holds the file by its name: restored into its folder, it lands at target.
+                repository.restore(s.id(), DataPath.isFile(s.tags()) ? target.getParent() : target);
                 restored.add(new Restored(s.tags().get("source"), target.toString(), s.shortId()));
             }
             log.info("event=stack_restored stack={} job={} to={} paths={}", name, job, to.get(), restored.size());
@@ -179,6 +180,7 @@ public final class RestoreService {
             records.write(record);
             List<String> previous = swap(record);
             records.delete(record);
+            record.swaps().forEach(w -> deleteTree(w.staging())); // a file's staging folder, now empty
             crash.reach(CrashPoint.RESTORE_AFTER_SWAP);
             List<Restored> restored = new ArrayList<>();
             for (int i = 0; i < chosen.size(); i++) {
@@ -210,7 +212,7 @@ public final class RestoreService {
                 Path source = Path.of(s.tags().get("source"));
                 Path staging = source.resolveSibling(source.getFileName() + ".lifeline-restore-" + job);
                 Path aside = source.resolveSibling(source.getFileName() + ".lifeline-before-restore-" + job);
-                Path restored = staging;
+                Path restored = DataPath.isFile(s.tags()) ? staging.resolve(source.getFileName()) : staging;
                 deleteTree(staging);
                 swaps.add(new RestoreSwap(source, aside, restored, staging, Files.exists(source, NOFOLLOW)));
                 repository.restore(s.id(), staging);
@@ -350,9 +352,11 @@ public final class RestoreService {
                     return new VerifyResult(name.value(), job, ids, false, -1, "",
                             "restoring snapshot " + s.shortId() + " failed: " + BackupRunner.message(e));
                 }
-                String destination = destinations.get(s.tags().get("source"));
+                String source = s.tags().get("source");
+                String destination = destinations.get(source);
                 if (destination != null) {
-                    binds.add(new ScratchContainer.Bind(target, destination, false));
+                    Path restored = DataPath.isFile(s.tags()) ? target.resolve(Path.of(source).getFileName()) : target;
+                    binds.add(new ScratchContainer.Bind(restored, destination, false));
                 }
             }
             ExecResult result = engine.runScratch(new ScratchContainer(verifier.image(), argv, binds, Map.of(),

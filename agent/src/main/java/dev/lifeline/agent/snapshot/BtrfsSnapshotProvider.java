@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>Which subvolume: btrfs snapshots whole subvolumes. When the data path is a subvolume, that is snapshotted and
  * {@link Snapshot#location()} is the snapshot. When the data path is a folder <em>inside</em> a subvolume, the
  * containing subvolume is snapshotted (cheap: nothing is copied) and the location points at the data path's place
- * inside the snapshot, so the snapshot holds more than the data but the location holds exactly the data. When the
+ * inside the snapshot, so the snapshot holds more than the data but the location holds exactly the data; a single
+ * file is handled the same way (the location is the file inside the snapshot of its subvolume). When the
  * nearest subvolume is the filesystem's top-level one (id 5), the path is unsupported: snapshotting the top level
  * takes the whole filesystem, which is rarely meant; make the data a subvolume instead. Subvolumes nested inside the
  * data are not part of a snapshot (btrfs shows them as empty folders there).

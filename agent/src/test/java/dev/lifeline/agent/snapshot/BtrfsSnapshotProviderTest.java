@@ -170,6 +170,25 @@ class BtrfsSnapshotProviderTest {
     }
 
     @Test
+    void aSingleFileIsReadFromASnapshotOfItsSubvolume() throws IOException {
+        Path vol = btrfs.subvolume("single-file");
+        SnapshotTrees.populate(vol);
+        Path file = vol.resolve("db/wal.log");
+        byte[] before = Files.readAllBytes(file);
+
+        assertThat(provider.supports(file)).isInstanceOf(Support.Supported.class);
+        Snapshot s = provider.take(file, "job-file", NOW);
+
+        assertThat(s.source()).isEqualTo(file.toRealPath());
+        assertThat(s.location()).isEqualTo(Path.of(s.handle()).resolve("db/wal.log"));
+        assertThat(Files.isRegularFile(s.location())).isTrue();
+        SnapshotTrees.mutate(vol);
+        assertThat(Files.readAllBytes(s.location())).isEqualTo(before).isNotEqualTo(Files.readAllBytes(file));
+        provider.delete(s);
+        assertThat(Path.of(s.handle())).doesNotExist();
+    }
+
+    @Test
     void pathOnExt4IsUnsupportedNamingTheFilesystem() throws IOException {
         Path data = Files.createDirectories(ext4.resolve("data"));
 

@@ -152,6 +152,25 @@ class StagingCopyProviderTest {
     }
 
     @Test
+    void aSingleFileIsCopiedUnderItsOwnNameAndReadOnly() throws IOException {
+        Path file = data.resolve("secret.key");
+        StagingCopyProvider provider = provider(MIB);
+        assertThat(provider.supports(file)).isInstanceOf(Support.Supported.class);
+
+        Snapshot s = provider.take(file, "job-file", NOW);
+
+        assertThat(s.source()).isEqualTo(file.toRealPath());
+        assertThat(s.location()).isEqualTo(Path.of(s.handle()).resolve("secret.key"));
+        assertThat(Files.readAllBytes(s.location())).isEqualTo(Files.readAllBytes(file));
+        assertThat(SnapshotTrees.modeOf(s.location())).isEqualTo("600");
+        assertThatThrownBy(() -> Files.writeString(s.location(), "x")).isInstanceOf(FileSystemException.class);
+        Files.writeString(file, "changed after the copy\n");
+        assertThat(Files.readString(s.location())).isEqualTo("top secret\n");
+        provider.delete(s);
+        assertThat(staging.resolve("job-file")).doesNotExist();
+    }
+
+    @Test
     void theDefaultStagingFolderGoesWithItsLastCopyAlsoAfterACrashButNeverThroughASymlink() throws IOException {
         // A private mount point on the same ext4 filesystem, so the default folder is this test's own.
         Path fs = Files.createDirectories(dir.resolve("fs"));
@@ -163,7 +182,7 @@ class StagingCopyProviderTest {
             Path folder = fs.resolve(StagingCopyProvider.DEFAULT_FOLDER);
 
             Snapshot first = provider.take(own, "job-one", NOW);
-            provider.take(own, "crashed-two", NOW);
+            provider.take(own.resolve("secret.key"), "crashed-two", NOW);
             assertThat(Path.of(first.handle()).getParent().getParent()).isEqualTo(folder);
             provider.delete(first);
             assertThat(folder.resolve("job-one")).doesNotExist();

@@ -35,9 +35,12 @@ class BackupTest extends RealEngineTest {
         try (BackupHost b = BackupHost.create(podman, "")) {
             String payload = random(50_000);
             Path dbData = b.btrfsData("db-data", Map.of("payload", payload, "config", "x=1\n"));
+            // A single file mounted read-write (a config file): backed up from a snapshot of its subvolume.
+            String conf = "role=primary\n" + random(3_000);
+            Path dbConf = b.btrfsData("db-conf", Map.of("app.conf", conf)).resolve("app.conf");
             Path notesData = b.btrfsData("notes-data", Map.of("n", "protected"));
             Path idleData = b.btrfsData("idle-data", Map.of("i", "stopped"));
-            b.run("db", "db", dbData, Map.of());
+            b.run("db", "db", dbData, Map.of(), List.of("-v", dbConf + ":/etc/app.conf"));
             b.run("notes", "notes", notesData, Map.of("lifeline.protected", "true"));
             b.run("idle", "idle", idleData, Map.of());
             b.host.podman.podman("stop", "-t", "1", "idle");
@@ -62,7 +65,9 @@ class BackupTest extends RealEngineTest {
             assertThat(db.get("mode").asText()).isEqualTo("stop");
             assertThat(db.get("downtimeMs").asLong()).isPositive();
             assertThat(done.get("phases").has("snapshotted")).isTrue();
-            assertThat(done.get("uploads")).hasSize(1);
+            List<String> uploaded = new ArrayList<>();
+            done.get("uploads").forEach(u -> uploaded.add(u.get("source").asText()));
+            assertThat(uploaded).containsExactlyInAnyOrder(dbData.toString(), dbConf.toString());
             List<String> excluded = new ArrayList<>();
             done.get("excluded").forEach(e -> excluded.add(e.get("stack").asText() + ":" + e.get("reason").asText()));
             assertThat(excluded).contains("notes:protected", "idle:not_running");
@@ -78,15 +83,29 @@ class BackupTest extends RealEngineTest {
 
             // Restore in place: refused while the stack runs, then byte-identical with --stop; the old data is kept.
             Files.writeString(dbData.resolve("payload"), "damaged");
+            Files.writeString(dbConf, "role=damaged\n");
             HttpResponse<String> refused = agent.post("/restore", "{\"stack\":\"db\"}");
             assertThat(refused.statusCode()).isEqualTo(409);
             assertThat(refused.body()).contains("--stop");
             HttpResponse<String> restored = agent.post("/restore", "{\"stack\":\"db\",\"stopStack\":true}");
             assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
             assertThat(Files.readString(dbData.resolve("payload"))).isEqualTo(payload);
+            assertThat(Files.isRegularFile(dbConf)).isTrue();
+            assertThat(Files.readString(dbConf)).isEqualTo(conf);
             JsonNode result = Host.json(restored.body());
-            assertThat(Files.readString(Path.of(result.get("previousData").get(0).asText()).resolve("payload")))
-                    .isEqualTo("damaged");
+            List<Path> previous = new ArrayList<>();
+            result.get("previousData").forEach(p -> previous.add(Path.of(p.asText())));
+            assertThat(previous).hasSize(2);
+            for (Path p : previous) {
+                if (Files.isDirectory(p)) {
+                    assertThat(Files.readString(p.resolve("payload"))).isEqualTo("damaged");
+                } else {
+                    assertThat(p.getFileName().toString()).startsWith("app.conf.lifeline-before-restore-");
+                    assertThat(Files.readString(p)).isEqualTo("role=damaged\n");
+                }
+            }
+            assertThat(dbConf.resolveSibling("app.conf.lifeline-restore-" + job)).as("no staging left")
+                    .doesNotExist();
             assertThat(result.get("restarted").asBoolean()).isTrue();
             assertThat(b.host.isRunning("db")).isTrue();
 
@@ -97,6 +116,7 @@ class BackupTest extends RealEngineTest {
             Path copy = to.resolve(dbData.toString().substring(1));
             assertThat(Files.readString(copy.resolve("payload"))).isEqualTo(payload);
             assertThat(Files.readString(copy.resolve("config"))).isEqualTo("x=1\n");
+            assertThat(Files.readString(to.resolve(dbConf.toString().substring(1)))).isEqualTo(conf);
 
             // The password never reaches the agent's log.
             assertThat(agent.log()).doesNotContain(b.password);
@@ -140,7 +160,8 @@ class BackupTest extends RealEngineTest {
     void withoutASnapshotFilesystemTheStackStaysStoppedUntilTheUploadEnds() throws IOException {
         try (BackupHost b = BackupHost.create(podman, "")) {
             Path data = b.plainData("plain-data", Map.of("p", random(1000)));
-            b.run("ledger", "ledger", data, Map.of());
+            Path rules = b.plainData("plain-conf", Map.of("rules", "strict\n")).resolve("rules");
+            b.run("ledger", "ledger", data, Map.of(), List.of("-v", rules + ":/etc/rules"));
             AgentProcess agent = readyAgent(b.host, 1);
 
             b.holdUploads();
@@ -158,16 +179,20 @@ class BackupTest extends RealEngineTest {
             assertThat(done.get("phase").asText()).as(done.toString()).isEqualTo("done");
             assertThat(done.get("path").asText()).isEqualTo("stop-fallback");
             assertThat(done.get("notes").toString()).contains("stop-mode fallback");
+            assertThat(done.get("uploads")).as("the directory and the file, read while stopped").hasSize(2);
             assertThat(b.host.isRunning("ledger")).isTrue();
         }
     }
 
     @Test
     void onAFilesystemWithoutSnapshotsAStagingCopyWithinBudgetStillResumesEarly() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "  staging-budget: 8MiB\n")) {
+        try (BackupHost b = BackupHost.create(podman, "  staging-budget: 8MiB\n  keep-last: 1\n  keep-daily: 0\n"
+                + "  keep-weekly: 0\n  keep-monthly: 0\n")) {
             String content = random(100_000);
             Path data = b.plainData("staged-data", Map.of("s", content));
-            b.run("staged", "staged", data, Map.of());
+            String settings = random(2_000);
+            Path file = b.plainData("staged-conf", Map.of("settings.ini", settings)).resolve("settings.ini");
+            b.run("staged", "staged", data, Map.of(), List.of("-v", file + ":/etc/settings.ini"));
             b.run("hollow", "hollow", b.plainData("hollow-data", Map.of()), Map.of());
             AgentProcess agent = readyAgent(b.host, 2);
 
@@ -184,6 +209,17 @@ class BackupTest extends RealEngineTest {
             assertThat(agent.post("/restore", "{\"stack\":\"staged\",\"to\":\"" + to + "\"}").statusCode())
                     .isEqualTo(200);
             assertThat(to.resolve(data.toRealPath().toString().substring(1)).resolve("s")).hasContent(content);
+            Path fileCopy = to.resolve(file.toRealPath().toString().substring(1));
+            assertThat(Files.readAllBytes(fileCopy)).isEqualTo(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            // Retention (keep-last 1) is per stack and data path: after a second job, one snapshot per path is left.
+            String second = BackupHost.startBackup(agent, "staged").get("job").asText();
+            assertThat(BackupHost.awaitPhase(agent, second, "done", "failed").get("phase").asText()).isEqualTo("done");
+            Map<String, String> jobBySource = new java.util.HashMap<>();
+            Host.json(agent.get("/backup/snapshots?stack=staged")).get("snapshots").forEach(s ->
+                    assertThat(jobBySource.put(s.get("source").asText(), s.get("job").asText())).isNull());
+            assertThat(jobBySource).isEqualTo(Map.of(data.toRealPath().toString(), second,
+                    file.toRealPath().toString(), second));
         }
     }
 
