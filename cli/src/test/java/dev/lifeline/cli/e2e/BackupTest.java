@@ -224,6 +224,52 @@ class BackupTest extends RealEngineTest {
     }
 
     @Test
+    void aStackWithAScheduleLabelIsBackedUpByItselfAndDueShowsTheResult() {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path data = b.btrfsData("tick-data", Map.of("t", random(500)));
+            b.run("tick", "tick", data, Map.of("lifeline.backup.schedule", "* * * * *"));
+            AgentProcess agent = readyAgent(b.host, 1);
+
+            // Nobody asks for a backup: the scheduler (every 30 s) finds tick due and runs one.
+            JsonNode[] scheduled = new JsonNode[1];
+            Host.await(java.time.Duration.ofSeconds(150), "the schedule backs up tick by itself", () -> {
+                for (JsonNode j : Host.json(agent.get("/backup/jobs?stack=tick")).get("jobs")) {
+                    if (j.get("origin").asText().equals("schedule") && j.get("phase").asText().equals("done")) {
+                        scheduled[0] = j;
+                        return true;
+                    }
+                }
+                return false;
+            });
+            assertThat(scheduled[0].get("uploads")).hasSize(1);
+
+            JsonNode tick = null;
+            for (JsonNode d : Host.json(agent.get("/backup/due")).get("stacks")) {
+                if (d.get("stack").asText().equals("tick")) {
+                    tick = d;
+                }
+            }
+            assertThat(tick).as("tick is listed by /backup/due").isNotNull();
+            assertThat(tick.get("schedule").asText()).isEqualTo("* * * * *");
+            assertThat(tick.get("problem").isNull()).isTrue();
+            assertThat(tick.get("lastFailure").isNull()).as(tick.toString()).isTrue();
+            // The newest result: this job's end, or a later scheduled run's if the next minute came meanwhile.
+            Instant lastSuccess = Instant.parse(tick.get("lastSuccess").asText());
+            assertThat(lastSuccess).isAfterOrEqualTo(Instant.parse(scheduled[0].get("finishedAt").asText()));
+            List<Instant> finished = new ArrayList<>();
+            Host.json(agent.get("/backup/jobs?stack=tick")).get("jobs").forEach(j -> {
+                assertThat(j.get("origin").asText()).isEqualTo("schedule");
+                if (j.get("phase").asText().equals("done")) {
+                    finished.add(Instant.parse(j.get("finishedAt").asText()));
+                }
+            });
+            assertThat(finished).as("lastSuccess is a recorded job's end").contains(lastSuccess);
+            assertThat(Instant.parse(tick.get("nextRun").asText())).isAfter(lastSuccess);
+            assertThat(Host.json(agent.get("/backup/snapshots?stack=tick")).get("snapshots")).isNotEmpty();
+        }
+    }
+
+    @Test
     void theMaxQuiesceBoundResumesTheStackWhileTheUploadGoesOn() throws IOException {
         try (BackupHost b = BackupHost.create(podman, "  max-quiesce: 3s\n")) {
             Path data = b.plainData("slow-data", Map.of("s", "x"));
