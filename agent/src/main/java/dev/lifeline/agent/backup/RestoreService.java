@@ -7,7 +7,6 @@ import dev.lifeline.agent.recovery.StackStarter;
 import dev.lifeline.agent.recovery.StackStopper;
 import dev.lifeline.agent.recovery.StartOutcome;
 import dev.lifeline.core.backup.CommandLine;
-import dev.lifeline.core.backup.RestoreRollback;
 import dev.lifeline.core.backup.RestoreSwap;
 import dev.lifeline.core.engine.ContainerEngine;
 import dev.lifeline.core.engine.DataMount;
@@ -28,7 +27,6 @@ import dev.lifeline.core.retry.RetryPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -47,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In place, nothing is lost: every snapshot is first restored beside its data path, then the live data is renamed
  * aside ({@code SOURCE.lifeline-before-restore-JOB}) and kept, and the restored copy is renamed into place. The
- * renames are recorded durably before the first one ({@link RestoreRecords}), so a crash between them is undone at
+ * renames are recorded durably before the first one ({@link InPlaceSwaps}), so a crash between them is undone at
  * the next start ({@link #finishAfterCrash}); a start marker written before the stack is stopped makes that start
  * bring the stack back. A data path may be a directory or a single file.
  */
@@ -77,7 +75,7 @@ public final class RestoreService {
     private final Path scratchRoot;
     private final Duration verifyTimeout;
     private final dev.lifeline.agent.command.StackHolds holds;
-    private final RestoreRecords records;
+    private final InPlaceSwaps swaps;
 
     /**
      * @param scratchRoot    where verify restores to (emptied after each verify)
@@ -88,7 +86,7 @@ public final class RestoreService {
             InstantSource clock, DiskGuard disk, Path scratchRoot, Path restoreRecords, Duration verifyTimeout,
             dev.lifeline.agent.command.StackHolds holds) {
         this.holds = holds;
-        this.records = new RestoreRecords(restoreRecords);
+        this.swaps = new InPlaceSwaps(new RestoreRecords(restoreRecords), crash);
         this.inventory = inventory;
         this.engine = engine;
         this.repository = repository;
@@ -177,10 +175,7 @@ public final class RestoreService {
                 crash.reach(CrashPoint.RESTORE_AFTER_STOP);
             }
             RestoreRecords.Record record = new RestoreRecords.Record(job, name.value(), stage(chosen, job));
-            records.write(record);
-            List<String> previous = swap(record);
-            records.delete(record);
-            record.swaps().forEach(w -> deleteTree(w.staging())); // a file's staging folder, now empty
+            List<String> previous = swaps.apply(record);
             crash.reach(CrashPoint.RESTORE_AFTER_SWAP);
             List<Restored> restored = new ArrayList<>();
             for (int i = 0; i < chosen.size(); i++) {
@@ -206,7 +201,7 @@ public final class RestoreService {
      * renamed: a failing restore leaves the live data untouched (and its staged copies deleted).
      */
     private List<RestoreSwap> stage(List<RepositorySnapshot> chosen, String job) {
-        List<RestoreSwap> swaps = new ArrayList<>();
+        List<RestoreSwap> staged = new ArrayList<>();
         try {
             for (RepositorySnapshot s : chosen) {
                 Path source = Path.of(s.tags().get("source"));
@@ -214,45 +209,18 @@ public final class RestoreService {
                 Path aside = source.resolveSibling(source.getFileName() + ".lifeline-before-restore-" + job);
                 Path restored = DataPath.isFile(s.tags()) ? staging.resolve(source.getFileName()) : staging;
                 deleteTree(staging);
-                swaps.add(new RestoreSwap(source, aside, restored, staging, Files.exists(source, NOFOLLOW)));
+                staged.add(new RestoreSwap(source, aside, restored, staging, Files.exists(source, NOFOLLOW)));
                 repository.restore(s.id(), staging);
                 if (!Files.exists(restored, NOFOLLOW)) {
                     throw new IllegalStateException("snapshot " + s.shortId() + " restored into " + staging
                             + " holds no " + restored.getFileName() + ": nothing was renamed");
                 }
             }
-            return swaps;
+            return staged;
         } catch (RuntimeException e) {
-            swaps.forEach(w -> deleteTree(w.staging()));
+            staged.forEach(w -> deleteTree(w.staging()));
             throw e;
         }
-    }
-
-    /**
-     * Renames each live data path aside and its restored copy into its place. A rename that fails puts everything
-     * back as it was before the restore, as the next start would after a crash.
-     *
-     * @return where the live data was kept
-     */
-    private List<String> swap(RestoreRecords.Record record) {
-        List<String> previous = new ArrayList<>();
-        for (RestoreSwap w : record.swaps()) {
-            try {
-                if (w.hadSource()) {
-                    Files.move(w.source(), w.aside(), StandardCopyOption.ATOMIC_MOVE);
-                    previous.add(w.aside().toString());
-                }
-                crash.reach(CrashPoint.RESTORE_BETWEEN_RENAMES);
-                Files.move(w.restored(), w.source(), StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                boolean undone = rollBack(record, "a rename failed: " + e.getMessage());
-                throw new IllegalStateException("could not move the restored copy of " + w.source() + " into place ("
-                        + e.getMessage() + "); " + (undone ? "every path of the restore was put back as it was"
-                                : "putting the live data back failed too: see the agent log, the live data is at "
-                                        + w.aside()), e);
-            }
-        }
-        return previous;
     }
 
     /**
@@ -261,55 +229,7 @@ public final class RestoreService {
      * stopped it, makes recovery start it).
      */
     public void finishAfterCrash() {
-        List<RestoreRecords.Record> left;
-        try {
-            left = records.list();
-        } catch (IOException e) {
-            log.error("event=restore_records_unreadable error=\"{}\"", e.getMessage());
-            return;
-        }
-        for (RestoreRecords.Record record : left) {
-            log.warn("event=restore_interrupted job={} stack={} paths={}", record.job(), record.stack(),
-                    record.swaps().size());
-            try {
-                rollBack(record, "the agent stopped (crash or kill) during the restore");
-            } catch (RuntimeException e) {
-                log.error("event=restore_rollback_failed job={} stack={} error=\"{}\"", record.job(), record.stack(),
-                        BackupRunner.message(e));
-            }
-        }
-    }
-
-    /** Applies {@link RestoreRollback}; the record goes once every step succeeded. Returns whether they did. */
-    private boolean rollBack(RestoreRecords.Record record, String why) {
-        boolean ok = true;
-        for (RestoreRollback.Step step : RestoreRollback.plan(record.swaps(), p -> Files.exists(p, NOFOLLOW))) {
-            try {
-                switch (step) {
-                    case RestoreRollback.Step.Move m -> {
-                        Files.move(m.from(), m.to(), StandardCopyOption.ATOMIC_MOVE);
-                        log.warn("event=restore_rolled_back job={} stack={} step={} from={} to={} reason=\"{}\"",
-                                record.job(), record.stack(), m.reason().name().toLowerCase(java.util.Locale.ROOT),
-                                m.from(), m.to(), why);
-                    }
-                    case RestoreRollback.Step.DeleteStaging d -> deleteTree(d.staging());
-                    case RestoreRollback.Step.Missing m -> {
-                        ok = false;
-                        log.error("event=restore_data_missing job={} stack={} source={} aside={}", record.job(),
-                                record.stack(), m.source(), m.aside());
-                    }
-                }
-            } catch (IOException e) {
-                ok = false;
-                log.error("event=restore_rollback_failed job={} stack={} step=\"{}\" error=\"{}\"", record.job(),
-                        record.stack(), step, e.getMessage());
-            }
-        }
-        if (ok) {
-            records.delete(record);
-            log.warn("event=restore_undone job={} stack={} reason=\"{}\"", record.job(), record.stack(), why);
-        }
-        return ok;
+        swaps.finishAfterCrash();
     }
 
     /** Restores the newest backup of the stack into a scratch folder and runs its verify command on it. */
@@ -381,7 +301,7 @@ public final class RestoreService {
         return target;
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
