@@ -137,6 +137,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
         }
         phase = "recovering";
         backups.finishAfterCrash();
+        restores.finishAfterCrash();
         lastRecovery = recovery.recover(bootId, run.previousCrashed());
         metrics.increment("lifeline_recoveries_total");
         phase = "ready";
@@ -181,7 +182,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
                 () -> "ready".equals(phase));
         restores = new dev.lifeline.agent.backup.RestoreService(inventory, engine, repository, journal, stopper, starter,
                 config.recovery().retry(), locks, crash, clock, DiskGuard.forDataDir(dataDir),
-                dataDir.resolve("verify-scratch"), b.verifyTimeout(), this::holder);
+                dataDir.resolve("verify-scratch"), dataDir.resolve("restores"), b.verifyTimeout(), this::holder);
     }
 
     /** The configured password file; Lifeline's default one is created with a random password on first use. */

@@ -293,7 +293,7 @@ public final class BackupRunner {
                     throw new IllegalStateException("upload cancelled");
                 }
                 java.nio.file.Path root = path == BackupPath.SNAPSHOT ? taken.get(p.source()).location() : p.source();
-                if (isEmpty(root)) {
+                if (!p.file() && isEmpty(root)) {
                     // restic refuses to store an empty tree; there is nothing to keep, and a restore leaves it empty
                     notes.add(p.stack() + ": " + p.source() + " was empty: nothing to store");
                     index++;
@@ -301,7 +301,9 @@ public final class BackupRunner {
                 }
                 Map<String, String> tags = p.tags(jobId());
                 int done = index;
-                BackupSummary summary = repository.backup(List.of(), tags, root, pr ->
+                // A file is stored by its name from its folder, so a restore brings back the file itself.
+                BackupSummary summary = repository.backup(p.file() ? List.of(root) : List.of(), tags,
+                        p.file() ? root.getParent() : root, pr ->
                         progress = new JobView.Progress((done + pr.percentDone()) * 100.0 / todo.size(),
                                 pr.bytesDone(), pr.totalBytes(), pr.filesDone(), pr.totalFiles(),
                                 Duration.between(began, parts.clock().instant()).toMillis() / 1000.0));

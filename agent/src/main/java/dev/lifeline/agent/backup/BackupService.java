@@ -188,7 +188,7 @@ public final class BackupService implements AutoCloseable {
             List<DataPath> own = dataPaths(byName.get(target.stack()), target, notes, seen);
             if (own.isEmpty()) {
                 excluded.add(new Exclusion(target.stack(), Exclusion.Reason.NO_DATA,
-                        "no container mounts a writable data directory: nothing to back up"));
+                        "no container mounts a writable data directory or file: nothing to back up"));
             } else {
                 kept.add(target);
                 paths.addAll(own);
@@ -245,7 +245,7 @@ public final class BackupService implements AutoCloseable {
         }
     }
 
-    /** The writable directories the target's containers mount, each once per job. */
+    /** The writable directories and single files the target's containers mount, each once per job. */
     private List<DataPath> dataPaths(Stack stack, QuiesceTarget target, List<String> notes, Set<Path> seen) {
         Map<String, ContainerInfo> byName = stack.containers().stream()
                 .collect(Collectors.toMap(ContainerInfo::name, c -> c, (a, b) -> a));
@@ -256,9 +256,9 @@ public final class BackupService implements AutoCloseable {
                 if (m.readOnly()) {
                     continue;
                 }
-                if (!Files.isDirectory(m.source())) {
+                if (!Files.isDirectory(m.source()) && !Files.isRegularFile(m.source())) {
                     notes.add(target.stack() + ": " + container + " mounts " + m.source() + " at " + m.destination()
-                            + ", which is not a directory on this host: not backed up (mount a directory instead)");
+                            + ", which is neither a directory nor a regular file on this host: not backed up");
                     continue;
                 }
                 Path real;
@@ -270,7 +270,8 @@ public final class BackupService implements AutoCloseable {
                     continue;
                 }
                 if (seen.add(real)) {
-                    result.add(new DataPath(target.stack(), container, real, m.destination(), m.name()));
+                    result.add(new DataPath(target.stack(), container, real, m.destination(), m.name(),
+                            Files.isRegularFile(real)));
                 }
             }
         }

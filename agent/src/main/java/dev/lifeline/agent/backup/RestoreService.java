@@ -7,6 +7,7 @@ import dev.lifeline.agent.recovery.StackStarter;
 import dev.lifeline.agent.recovery.StackStopper;
 import dev.lifeline.agent.recovery.StartOutcome;
 import dev.lifeline.core.backup.CommandLine;
+import dev.lifeline.core.backup.RestoreSwap;
 import dev.lifeline.core.engine.ContainerEngine;
 import dev.lifeline.core.engine.DataMount;
 import dev.lifeline.core.engine.ExecResult;
@@ -26,7 +27,6 @@ import dev.lifeline.core.retry.RetryPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -43,12 +43,15 @@ import org.slf4j.LoggerFactory;
  * Restores a stack's data from the repository, in place or beside it, and verifies a backup by restoring it into a
  * scratch folder and running the stack's {@code lifeline.verify} command in a throw-away container.
  *
- * <p>In place, nothing is lost: the live data is renamed aside ({@code SOURCE.lifeline-before-restore-JOB}) and
- * kept, the restored tree is renamed into place, and a start marker written before the stack is stopped makes the
- * next agent start bring the stack back if Lifeline dies meanwhile.
+ * <p>In place, nothing is lost: every snapshot is first restored beside its data path, then the live data is renamed
+ * aside ({@code SOURCE.lifeline-before-restore-JOB}) and kept, and the restored copy is renamed into place. The
+ * renames are recorded durably before the first one ({@link InPlaceSwaps}), so a crash between them is undone at
+ * the next start ({@link #finishAfterCrash}); a start marker written before the stack is stopped makes that start
+ * bring the stack back. A data path may be a directory or a single file.
  */
 public final class RestoreService {
     private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
+    private static final java.nio.file.LinkOption NOFOLLOW = java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
     public record Restored(String source, String target, String snapshotId) {}
 
@@ -72,12 +75,18 @@ public final class RestoreService {
     private final Path scratchRoot;
     private final Duration verifyTimeout;
     private final dev.lifeline.agent.command.StackHolds holds;
+    private final InPlaceSwaps swaps;
 
+    /**
+     * @param scratchRoot    where verify restores to (emptied after each verify)
+     * @param restoreRecords where in-place restores in flight are recorded (in the data dir)
+     */
     public RestoreService(Inventory inventory, ContainerEngine engine, BackupRepository repository, Journal journal,
             StackStopper stopper, StackStarter starter, RetryPolicy retry, StackLocks locks, CrashPoints crash,
-            InstantSource clock, DiskGuard disk, Path scratchRoot, Duration verifyTimeout,
+            InstantSource clock, DiskGuard disk, Path scratchRoot, Path restoreRecords, Duration verifyTimeout,
             dev.lifeline.agent.command.StackHolds holds) {
         this.holds = holds;
+        this.swaps = new InPlaceSwaps(new RestoreRecords(restoreRecords), crash);
         this.inventory = inventory;
         this.engine = engine;
         this.repository = repository;
@@ -140,7 +149,8 @@ public final class RestoreService {
             List<Restored> restored = new ArrayList<>();
             for (RepositorySnapshot s : chosen) {
                 Path target = beneath(to.get(), s.tags().getOrDefault("source", s.shortId()));
-                repository.restore(s.id(), target);
+                // A file's snapshot holds the file by its name: restored into its folder, it lands at target.
+                repository.restore(s.id(), DataPath.isFile(s.tags()) ? target.getParent() : target);
                 restored.add(new Restored(s.tags().get("source"), target.toString(), s.shortId()));
             }
             log.info("event=stack_restored stack={} job={} to={} paths={}", name, job, to.get(), restored.size());
@@ -164,28 +174,14 @@ public final class RestoreService {
                 stopper.stop(stack, CrashPoints.NONE, "");
                 crash.reach(CrashPoint.RESTORE_AFTER_STOP);
             }
-            List<Restored> restored = new ArrayList<>();
-            List<String> previous = new ArrayList<>();
-            for (RepositorySnapshot s : chosen) {
-                Path source = Path.of(s.tags().get("source"));
-                Path staging = source.resolveSibling(source.getFileName() + ".lifeline-restore-" + job);
-                Path aside = source.resolveSibling(source.getFileName() + ".lifeline-before-restore-" + job);
-                deleteTree(staging);
-                repository.restore(s.id(), staging);
-                try {
-                    if (Files.exists(source)) {
-                        Files.move(source, aside, StandardCopyOption.ATOMIC_MOVE);
-                        previous.add(aside.toString());
-                    }
-                    Files.move(staging, source, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException e) {
-                    throw new IllegalStateException("restored " + s.shortId() + " into " + staging + " but could not"
-                            + " move it into place at " + source + ": " + e.getMessage() + " (the previous data is at "
-                            + aside + ")", e);
-                }
-                restored.add(new Restored(source.toString(), source.toString(), s.shortId()));
-            }
+            RestoreRecords.Record record = new RestoreRecords.Record(job, name.value(), stage(chosen, job));
+            List<String> previous = swaps.apply(record);
             crash.reach(CrashPoint.RESTORE_AFTER_SWAP);
+            List<Restored> restored = new ArrayList<>();
+            for (int i = 0; i < chosen.size(); i++) {
+                String source = record.swaps().get(i).source().toString();
+                restored.add(new Restored(source, source, chosen.get(i).shortId()));
+            }
             boolean restarted = false;
             if (wasUp) {
                 StartOutcome outcome = starter.start(inventory.stack(name).orElse(stack), retry, CrashPoints.NONE, "");
@@ -198,6 +194,42 @@ public final class RestoreService {
                     restored.size(), restarted);
             return new RestoreResult(name.value(), job, restored, previous, restarted);
         });
+    }
+
+    /**
+     * Restores every chosen snapshot beside its data path ({@code SOURCE.lifeline-restore-JOB}), before anything is
+     * renamed: a failing restore leaves the live data untouched (and its staged copies deleted).
+     */
+    private List<RestoreSwap> stage(List<RepositorySnapshot> chosen, String job) {
+        List<RestoreSwap> staged = new ArrayList<>();
+        try {
+            for (RepositorySnapshot s : chosen) {
+                Path source = Path.of(s.tags().get("source"));
+                Path staging = source.resolveSibling(source.getFileName() + ".lifeline-restore-" + job);
+                Path aside = source.resolveSibling(source.getFileName() + ".lifeline-before-restore-" + job);
+                Path restored = DataPath.isFile(s.tags()) ? staging.resolve(source.getFileName()) : staging;
+                deleteTree(staging);
+                staged.add(new RestoreSwap(source, aside, restored, staging, Files.exists(source, NOFOLLOW)));
+                repository.restore(s.id(), staging);
+                if (!Files.exists(restored, NOFOLLOW)) {
+                    throw new IllegalStateException("snapshot " + s.shortId() + " restored into " + staging
+                            + " holds no " + restored.getFileName() + ": nothing was renamed");
+                }
+            }
+            return staged;
+        } catch (RuntimeException e) {
+            staged.forEach(w -> deleteTree(w.staging()));
+            throw e;
+        }
+    }
+
+    /**
+     * At the next start, before recovery: an in-place restore a crash interrupted (its record is still there) is
+     * undone, so the live data is back in place before the stack is started (its start marker, if the restore
+     * stopped it, makes recovery start it).
+     */
+    public void finishAfterCrash() {
+        swaps.finishAfterCrash();
     }
 
     /** Restores the newest backup of the stack into a scratch folder and runs its verify command on it. */
@@ -240,9 +272,11 @@ public final class RestoreService {
                     return new VerifyResult(name.value(), job, ids, false, -1, "",
                             "restoring snapshot " + s.shortId() + " failed: " + BackupRunner.message(e));
                 }
-                String destination = destinations.get(s.tags().get("source"));
+                String source = s.tags().get("source");
+                String destination = destinations.get(source);
                 if (destination != null) {
-                    binds.add(new ScratchContainer.Bind(target, destination, false));
+                    Path restored = DataPath.isFile(s.tags()) ? target.resolve(Path.of(source).getFileName()) : target;
+                    binds.add(new ScratchContainer.Bind(restored, destination, false));
                 }
             }
             ExecResult result = engine.runScratch(new ScratchContainer(verifier.image(), argv, binds, Map.of(),
@@ -267,7 +301,7 @@ public final class RestoreService {
         return target;
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -4,7 +4,10 @@ import dev.lifeline.core.model.StackName;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** One operation per stack at a time: a stop, a start, a recovery restart or a supervisor restart. */
+/**
+ * One operation per stack at a time: a stop, a start, a recovery restart, a supervisor restart, a backup's quiesce or
+ * resume, an in-place restore.
+ */
 public final class StackLocks {
     private final ConcurrentHashMap<StackName, ReentrantLock> locks = new ConcurrentHashMap<>();
 
@@ -22,6 +25,12 @@ public final class StackLocks {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether an operation holds the stack right now (a snapshot: it may end the next moment). */
+    public boolean isHeld(StackName stack) {
+        ReentrantLock lock = locks.get(stack);
+        return lock != null && lock.isLocked();
     }
 
     /** Runs the action only if no other operation holds the stack; returns false when it is busy. */

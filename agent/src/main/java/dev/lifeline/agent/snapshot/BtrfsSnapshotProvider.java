@@ -22,14 +22,16 @@ import org.slf4j.LoggerFactory;
  * <p>Which subvolume: btrfs snapshots whole subvolumes. When the data path is a subvolume, that is snapshotted and
  * {@link Snapshot#location()} is the snapshot. When the data path is a folder <em>inside</em> a subvolume, the
  * containing subvolume is snapshotted (cheap: nothing is copied) and the location points at the data path's place
- * inside the snapshot, so the snapshot holds more than the data but the location holds exactly the data. When the
+ * inside the snapshot, so the snapshot holds more than the data but the location holds exactly the data; a single
+ * file is handled the same way (the location is the file inside the snapshot of its subvolume). When the
  * nearest subvolume is the filesystem's top-level one (id 5), the path is unsupported: snapshotting the top level
  * takes the whole filesystem, which is rarely meant; make the data a subvolume instead. Subvolumes nested inside the
  * data are not part of a snapshot (btrfs shows them as empty folders there).
  *
  * <p>Where: in a folder on the same btrfs filesystem, by default {@code <mount point>/.lifeline-snapshots}, laid out
  * as {@code <folder>/<jobId>/<name>} with a record {@code <name>.snapshot} beside each snapshot (see
- * {@link SnapshotRecords}). The folder must not lie inside the data path, or the snapshots would show up in it.
+ * {@link SnapshotRecords}). The folder must not lie inside the data path, or the snapshots would show up in it. Once
+ * its last snapshot is deleted, the default folder goes too (a configured one stays).
  *
  * <p>Needs root (or {@code user_subvol_rm_allowed} for delete) and btrfs-progs.
  */
@@ -207,7 +209,7 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
                         + " (deleting subvolumes needs root, or the user_subvol_rm_allowed mount option)");
             }
         }
-        SnapshotRecords.forget(handle);
+        SnapshotRecords.forget(handle, snapshotFolder == null ? DEFAULT_FOLDER : null);
         log.info("event=snapshot_deleted provider={} location={} job={} existed={}", NAME, handle,
                 snapshot.jobId(), existed);
     }

@@ -131,27 +131,44 @@ final class SnapshotRecords {
         return handle;
     }
 
-    /** Removes the record of a deleted snapshot, and its job folder when that is now empty. */
-    static void forget(Path handle) {
+    /**
+     * Removes the record of a deleted snapshot and its job folder when that is now empty; when the provider's folder
+     * is its default one ({@code ownBase} names it, null for a configured folder, which is the user's) also that
+     * folder when it is empty. Nothing else is removed: not a symlink (never followed), not a mount point or
+     * subvolume, not a folder with anything in it.
+     */
+    static void forget(Path handle, String ownBase) {
         Path record = recordOf(handle);
         try {
             Files.deleteIfExists(record);
             Files.deleteIfExists(record.resolveSibling(record.getFileName() + ".tmp"));
             Path job = handle.getParent();
-            try (var entries = Files.list(job)) {
-                if (entries.findAny().isEmpty()) {
-                    Files.deleteIfExists(job);
-                }
+            removeIfEmptyFolder(job);
+            Path base = job.getParent();
+            if (ownBase != null && base.getFileName() != null && base.getFileName().toString().equals(ownBase)) {
+                removeIfEmptyFolder(base);
             }
-        } catch (java.nio.file.NoSuchFileException | java.nio.file.DirectoryNotEmptyException e) {
-            // Already gone, or another snapshot of the job was recorded meanwhile: both fine.
         } catch (IOException e) {
             throw new SnapshotException("deleted " + handle + " but cannot remove its record " + record + " ("
                     + e + "): remove the record by hand", e);
         }
     }
 
-    /** A name for the snapshot of {@code source} that is stable per source and unique within a job. */
+    /** Removes {@code dir} if it is an empty plain folder (no symlink, not mounted or a subvolume of its own). */
+    private static void removeIfEmptyFolder(Path dir) throws IOException {
+        Path parent = dir.getParent();
+        if (parent == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                || !Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS)
+                        .equals(Files.getAttribute(parent, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
+            return;
+        }
+        try {
+            Files.delete(dir); // rmdir: refuses a folder that is not empty
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.DirectoryNotEmptyException e) {
+            // Already gone, or another snapshot was recorded in it meanwhile: both fine.
+        }
+    }
+
     /**
      * Reserves the place of a new snapshot: {@code folder/jobId/name}, with the job folder created. Refuses when a
      * snapshot or a record is already there (an earlier attempt of the same job). {@code what} is "snapshot" or
@@ -174,6 +191,7 @@ final class SnapshotRecords {
         return handle;
     }
 
+    /** A name for the snapshot of {@code source} that is stable per source and unique within a job. */
     static String nameFor(Path source, Path named) {
         String base = named.getFileName() == null ? "root" : named.getFileName().toString();
         base = base.replaceAll("[^A-Za-z0-9._-]", "_");

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link SnapshotProvider} for filesystems without snapshots: a copy, {@code cp --reflink=auto -a}, into a staging
- * folder on the same filesystem as the data, by default {@code <mount point>/.lifeline-staging/<jobId>/<name>}. On
+ * folder on the same filesystem as the data, by default {@code <mount point>/.lifeline-staging/<jobId>/<name>} (a
+ * single file: {@code <name>/<file name>}). Once its last copy is deleted, the default folder goes too. On
  * btrfs and XFS the copy shares blocks with the data (reflinks) and costs little; elsewhere it is a full copy, so it
  * is only made within a disk budget: the data is measured first (apparent size of its regular files) and refused
  * when larger than the budget or the free space. Unlike a snapshot it is not atomic: the containers must stay stopped
@@ -165,19 +166,30 @@ public final class StagingCopyProvider implements SnapshotProvider {
         }
         Plan plan = p.plan();
         Path handle = SnapshotRecords.reserve("staging copy", plan.folder(), jobId, plan.data(), plan.data());
-        Snapshot snapshot = new Snapshot(NAME, plan.data(), handle, jobId, now, handle.toString());
+        // A single file is copied into the handle folder under its own name, so its copy keeps the name.
+        boolean file = Files.isRegularFile(plan.data(), LinkOption.NOFOLLOW_LINKS);
+        Path location = file ? handle.resolve(plan.data().getFileName()) : handle;
+        Snapshot snapshot = new Snapshot(NAME, plan.data(), location, jobId, now, handle.toString());
         SnapshotRecords.write(snapshot);
+        if (file) {
+            try {
+                Files.createDirectory(handle);
+            } catch (IOException e) {
+                throw new SnapshotException("cannot create the staging folder " + handle + " (" + e + "): check "
+                        + "that " + handle.getParent() + " is writable (the record stays; delete the snapshot)", e);
+            }
+        }
         long started = System.nanoTime();
         Commands.Result copy = Commands.run(List.of("cp", "--reflink=auto", "-a", "--",
-                plan.data().toString(), handle.toString()), timeout);
+                plan.data().toString(), location.toString()), timeout);
         long copyMillis = (System.nanoTime() - started) / 1_000_000;
         if (!copy.ok()) {
-            throw new SnapshotException("cannot copy " + plan.data() + " to " + handle + ": " + copy.failure()
+            throw new SnapshotException("cannot copy " + plan.data() + " to " + location + ": " + copy.failure()
                     + " (the partial copy stays; delete the snapshot to clean up)");
         }
         String readOnly = makeReadOnly(handle);
         log.info("event=snapshot_taken provider={} source={} location={} job={} bytes={} fs={} reflinkCapable={} "
-                        + "readOnly={} millis={}", NAME, plan.data(), handle, jobId, plan.bytes(),
+                        + "readOnly={} millis={}", NAME, plan.data(), location, jobId, plan.bytes(),
                 plan.mount().fsType(), REFLINK_FILESYSTEMS.contains(plan.mount().fsType()), readOnly, copyMillis);
         return snapshot;
     }
@@ -244,7 +256,7 @@ public final class StagingCopyProvider implements SnapshotProvider {
                         + "`lsattr -R " + handle + "` for immutable files and the permissions of its folders", e);
             }
         }
-        SnapshotRecords.forget(handle);
+        SnapshotRecords.forget(handle, stagingFolder == null ? DEFAULT_FOLDER : null);
         log.info("event=snapshot_deleted provider={} location={} job={} existed={}", NAME, handle,
                 snapshot.jobId(), existed);
     }

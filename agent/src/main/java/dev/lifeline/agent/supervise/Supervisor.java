@@ -212,7 +212,9 @@ public final class Supervisor implements AutoCloseable {
                 warnAboutRestartPolicy(stack);
             }
             StackName name = stack.name();
-            if (restarting.contains(name) || stopping.contains(name) || busy(stack)
+            // A stack in the middle of an operation is that operation's: an in-place restore, say, writes its start
+            // promise while the stack still runs and only then stops it, so the promise must not count as kept.
+            if (restarting.contains(name) || stopping.contains(name) || busy(stack) || locks.isHeld(name)
                     || holds.holder(name).isPresent()) {
                 continue;
             }

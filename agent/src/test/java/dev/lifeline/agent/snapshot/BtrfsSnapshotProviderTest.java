@@ -162,8 +162,30 @@ class BtrfsSnapshotProviderTest {
         assertThat(provider.leftovers(b, "crashed-")).isEmpty();
         assertThat(provider.leftovers(a, "")).containsExactly(other);
         assertThat(Path.of(a1.handle())).doesNotExist();
+        assertThat(Path.of(a1.handle()).getParent()).as("the crashed job's folder").doesNotExist();
         assertThat(Path.of(other.handle())).exists();
         provider.delete(other);
+        assertThat(btrfs.mountPoint().resolve(BtrfsSnapshotProvider.DEFAULT_FOLDER))
+                .as("the default folder goes with its last snapshot").doesNotExist();
+    }
+
+    @Test
+    void aSingleFileIsReadFromASnapshotOfItsSubvolume() throws IOException {
+        Path vol = btrfs.subvolume("single-file");
+        SnapshotTrees.populate(vol);
+        Path file = vol.resolve("db/wal.log");
+        byte[] before = Files.readAllBytes(file);
+
+        assertThat(provider.supports(file)).isInstanceOf(Support.Supported.class);
+        Snapshot s = provider.take(file, "job-file", NOW);
+
+        assertThat(s.source()).isEqualTo(file.toRealPath());
+        assertThat(s.location()).isEqualTo(Path.of(s.handle()).resolve("db/wal.log"));
+        assertThat(Files.isRegularFile(s.location())).isTrue();
+        SnapshotTrees.mutate(vol);
+        assertThat(Files.readAllBytes(s.location())).isEqualTo(before).isNotEqualTo(Files.readAllBytes(file));
+        provider.delete(s);
+        assertThat(Path.of(s.handle())).doesNotExist();
     }
 
     @Test
@@ -223,6 +245,7 @@ class BtrfsSnapshotProviderTest {
         assertThat(Path.of(s.handle())).startsWith(folder.resolve("job-conf"));
         assertThat(configured.leftovers(vol, "")).containsExactly(s);
         configured.delete(s);
+        assertThat(folder).as("a configured folder is the user's: it stays").isEmptyDirectory();
 
         BtrfsSnapshotProvider offFs = new BtrfsSnapshotProvider(ext4.resolve("snaps"), Duration.ofSeconds(30));
         assertThat(((Support.Unsupported) offFs.supports(vol)).reason())

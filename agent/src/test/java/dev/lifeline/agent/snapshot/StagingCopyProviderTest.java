@@ -152,6 +152,64 @@ class StagingCopyProviderTest {
     }
 
     @Test
+    void aSingleFileIsCopiedUnderItsOwnNameAndReadOnly() throws IOException {
+        Path file = data.resolve("secret.key");
+        StagingCopyProvider provider = provider(MIB);
+        assertThat(provider.supports(file)).isInstanceOf(Support.Supported.class);
+
+        Snapshot s = provider.take(file, "job-file", NOW);
+
+        assertThat(s.source()).isEqualTo(file.toRealPath());
+        assertThat(s.location()).isEqualTo(Path.of(s.handle()).resolve("secret.key"));
+        assertThat(Files.readAllBytes(s.location())).isEqualTo(Files.readAllBytes(file));
+        assertThat(SnapshotTrees.modeOf(s.location())).isEqualTo("600");
+        assertThatThrownBy(() -> Files.writeString(s.location(), "x")).isInstanceOf(FileSystemException.class);
+        Files.writeString(file, "changed after the copy\n");
+        assertThat(Files.readString(s.location())).isEqualTo("top secret\n");
+        provider.delete(s);
+        assertThat(staging.resolve("job-file")).doesNotExist();
+    }
+
+    @Test
+    void theDefaultStagingFolderGoesWithItsLastCopyAlsoAfterACrashButNeverThroughASymlink() throws IOException {
+        // A private mount point on the same ext4 filesystem, so the default folder is this test's own.
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        bindMount(fs);
+        try {
+            Path own = fs.resolve("own");
+            SnapshotTrees.populate(own);
+            StagingCopyProvider provider = new StagingCopyProvider(MIB);
+            Path folder = fs.resolve(StagingCopyProvider.DEFAULT_FOLDER);
+
+            Snapshot first = provider.take(own, "job-one", NOW);
+            provider.take(own.resolve("secret.key"), "crashed-two", NOW);
+            assertThat(Path.of(first.handle()).getParent().getParent()).isEqualTo(folder);
+            provider.delete(first);
+            assertThat(folder.resolve("job-one")).doesNotExist();
+            assertThat(folder).as("another job's copy is still in it").isDirectory();
+            // What the next start does after a crash: find the job's leftovers and delete them.
+            provider.leftovers(own, "crashed-").forEach(provider::delete);
+            assertThat(folder).doesNotExist();
+
+            // The default folder is a symlink (someone put it elsewhere): neither it nor its target is removed.
+            Path elsewhere = Files.createDirectories(fs.resolve("elsewhere"));
+            Files.createSymbolicLink(folder, elsewhere);
+            Snapshot linked = provider.take(own, "job-linked", NOW);
+            provider.delete(linked);
+            assertThat(folder).isSymbolicLink();
+            assertThat(elsewhere).isEmptyDirectory();
+        } finally {
+            Commands.run(List.of("umount", fs.toString()), Duration.ofSeconds(30));
+        }
+    }
+
+    private static void bindMount(Path folder) {
+        Commands.Result mount = Commands.run(List.of("mount", "--bind", folder.toString(), folder.toString()),
+                Duration.ofSeconds(30));
+        assertThat(mount.ok()).as("this test needs root to bind-mount: " + mount.failure()).isTrue();
+    }
+
+    @Test
     void stagingFolderInsideTheDataIsRefused() {
         StagingCopyProvider provider = new StagingCopyProvider(MIB, data.resolve(".staging"), Duration.ofSeconds(30));
 

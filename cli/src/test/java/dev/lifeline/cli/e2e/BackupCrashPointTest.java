@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * kill -9 of the real agent at every crash point of the backup cycle: after a restart every stack the job quiesced
- * runs again (stopped ones started, paused ones thawed), the marker is gone and the job is recorded failed.
+ * runs again (stopped ones started, paused ones thawed), the marker is gone and the job is recorded failed. The same
+ * for an in-place restore: the stack runs again and the live data is either untouched (put back) or restored.
  */
 class BackupCrashPointTest extends RealEngineTest {
     static final List<String> BACKUP_POINTS = CrashPoint.BACKUP;
@@ -32,6 +33,8 @@ class BackupCrashPointTest extends RealEngineTest {
             assertThat(BackupHost.awaitPhase(first, job, "done", "failed").get("phase").asText()).isEqualTo("done");
             first.terminate();
             java.nio.file.Files.writeString(data.resolve("d"), "changed since");
+            java.nio.file.Files.write(data.resolve("new-since"), new byte[] {0, 1, 2, (byte) 0xff});
+            Map<String, String> live = tree(data);
 
             AgentProcess crashing = b.host.agent(Map.of(HaltingCrashPoints.ENV, point));
             crashing.awaitReady(READY);
@@ -46,13 +49,43 @@ class BackupCrashPointTest extends RealEngineTest {
             assertThat(Host.json(last.get("/recovery/plan")).get("pendingMarkers")).isEmpty();
             assertThat(Host.stacks(last).get("db").get("intent").asText()).isEqualTo("running");
             String now = java.nio.file.Files.readString(data.resolve("d"));
+            Path aside = data.resolveSibling(data.getFileName() + ".lifeline-before-restore-" + job);
+            Path staging = data.resolveSibling(data.getFileName() + ".lifeline-restore-" + job);
             if (point.equals(CrashPoint.RESTORE_AFTER_SWAP)) {
                 assertThat(now).isEqualTo("backed-up");
-                Path aside = data.resolveSibling(data.getFileName() + ".lifeline-before-restore-" + job);
-                assertThat(java.nio.file.Files.readString(aside.resolve("d"))).isEqualTo("changed since");
+                assertThat(tree(aside)).isEqualTo(live);
             } else {
-                assertThat(now).as("the swap had not happened: the live data is untouched").isEqualTo("changed since");
+                // Before the swap, or half way through it (the live data renamed aside, the restored copy not yet in
+                // place): the restore did not complete, and the live data is back, byte for byte.
+                assertThat(tree(data)).as("the live data as it was before the restore\n" + b.host.agentLogs())
+                        .isEqualTo(live);
+                assertThat(aside).doesNotExist();
+                assertThat(staging).as("the restored copy is deleted").doesNotExist();
             }
+            if (point.equals(CrashPoint.RESTORE_BETWEEN_RENAMES)) {
+                assertThat(last.log()).contains("event=restore_rolled_back").contains("event=restore_undone");
+            }
+        }
+    }
+
+    /** Every file and folder under {@code root} with its type and the SHA-256 of its bytes. */
+    private static Map<String, String> tree(Path root) throws java.io.IOException {
+        Map<String, String> result = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(root)) {
+            for (Path p : paths.toList()) {
+                String digest = java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        ? java.util.HexFormat.of().formatHex(sha256(java.nio.file.Files.readAllBytes(p))) : "dir";
+                result.put(root.relativize(p).toString(), digest);
+            }
+        }
+        return result;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -79,6 +112,8 @@ class BackupCrashPointTest extends RealEngineTest {
             JsonNode plan = Host.json(last.get("/recovery/plan"));
             assertThat(plan.get("pendingMarkers")).as("the quiesce marker is finished\n" + b.host.agentLogs())
                     .isEmpty();
+            assertThat(b.btrfs.mountPoint().resolve(".lifeline-snapshots"))
+                    .as("the job's leftover snapshots are deleted, and their folder").doesNotExist();
             JsonNode record = BackupHost.status(last, job);
             assertThat(record.get("phase").asText()).isEqualTo("failed");
             assertThat(record.get("failure").asText()).contains("the agent stopped");

@@ -108,9 +108,16 @@ final class BackupHost implements AutoCloseable {
 
     /** Creates and starts a container of stack {@code stack} that mounts {@code data} at /data. */
     void run(String name, String stack, Path data, Map<String, String> labels) {
+        run(name, stack, data, labels, List.of());
+    }
+
+    /** The same, with more {@code podman create} options (e.g. {@code -v FILE:/etc/app.conf}). */
+    void run(String name, String stack, Path data, Map<String, String> labels, List<String> options) {
         Map<String, String> all = new java.util.HashMap<>(labels);
         all.put("lifeline.stack", stack);
-        host.create(name, all, List.of("-v", data + ":/data"), PodmanService.IDLE_COMMAND);
+        List<String> allOptions = new java.util.ArrayList<>(List.of("-v", data + ":/data"));
+        allOptions.addAll(options);
+        host.create(name, all, allOptions, PodmanService.IDLE_COMMAND);
         host.start(name);
     }
 

@@ -35,9 +35,12 @@ class BackupTest extends RealEngineTest {
         try (BackupHost b = BackupHost.create(podman, "")) {
             String payload = random(50_000);
             Path dbData = b.btrfsData("db-data", Map.of("payload", payload, "config", "x=1\n"));
+            // A single file mounted read-write (a config file): backed up from a snapshot of its subvolume.
+            String conf = "role=primary\n" + random(3_000);
+            Path dbConf = b.btrfsData("db-conf", Map.of("app.conf", conf)).resolve("app.conf");
             Path notesData = b.btrfsData("notes-data", Map.of("n", "protected"));
             Path idleData = b.btrfsData("idle-data", Map.of("i", "stopped"));
-            b.run("db", "db", dbData, Map.of());
+            b.run("db", "db", dbData, Map.of(), List.of("-v", dbConf + ":/etc/app.conf"));
             b.run("notes", "notes", notesData, Map.of("lifeline.protected", "true"));
             b.run("idle", "idle", idleData, Map.of());
             b.host.podman.podman("stop", "-t", "1", "idle");
@@ -62,7 +65,9 @@ class BackupTest extends RealEngineTest {
             assertThat(db.get("mode").asText()).isEqualTo("stop");
             assertThat(db.get("downtimeMs").asLong()).isPositive();
             assertThat(done.get("phases").has("snapshotted")).isTrue();
-            assertThat(done.get("uploads")).hasSize(1);
+            List<String> uploaded = new ArrayList<>();
+            done.get("uploads").forEach(u -> uploaded.add(u.get("source").asText()));
+            assertThat(uploaded).containsExactlyInAnyOrder(dbData.toString(), dbConf.toString());
             List<String> excluded = new ArrayList<>();
             done.get("excluded").forEach(e -> excluded.add(e.get("stack").asText() + ":" + e.get("reason").asText()));
             assertThat(excluded).contains("notes:protected", "idle:not_running");
@@ -74,18 +79,33 @@ class BackupTest extends RealEngineTest {
                 assertThat(left.map(p -> p.getFileName().toString()))
                         .as("the job's btrfs snapshots are deleted").noneMatch(n -> n.contains(job));
             }
+            assertThat(b.btrfs.mountPoint().resolve(".lifeline-snapshots")).as("nor is their folder left").doesNotExist();
 
             // Restore in place: refused while the stack runs, then byte-identical with --stop; the old data is kept.
             Files.writeString(dbData.resolve("payload"), "damaged");
+            Files.writeString(dbConf, "role=damaged\n");
             HttpResponse<String> refused = agent.post("/restore", "{\"stack\":\"db\"}");
             assertThat(refused.statusCode()).isEqualTo(409);
             assertThat(refused.body()).contains("--stop");
             HttpResponse<String> restored = agent.post("/restore", "{\"stack\":\"db\",\"stopStack\":true}");
             assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
             assertThat(Files.readString(dbData.resolve("payload"))).isEqualTo(payload);
+            assertThat(Files.isRegularFile(dbConf)).isTrue();
+            assertThat(Files.readString(dbConf)).isEqualTo(conf);
             JsonNode result = Host.json(restored.body());
-            assertThat(Files.readString(Path.of(result.get("previousData").get(0).asText()).resolve("payload")))
-                    .isEqualTo("damaged");
+            List<Path> previous = new ArrayList<>();
+            result.get("previousData").forEach(p -> previous.add(Path.of(p.asText())));
+            assertThat(previous).hasSize(2);
+            for (Path p : previous) {
+                if (Files.isDirectory(p)) {
+                    assertThat(Files.readString(p.resolve("payload"))).isEqualTo("damaged");
+                } else {
+                    assertThat(p.getFileName().toString()).startsWith("app.conf.lifeline-before-restore-");
+                    assertThat(Files.readString(p)).isEqualTo("role=damaged\n");
+                }
+            }
+            assertThat(dbConf.resolveSibling("app.conf.lifeline-restore-" + job)).as("no staging left")
+                    .doesNotExist();
             assertThat(result.get("restarted").asBoolean()).isTrue();
             assertThat(b.host.isRunning("db")).isTrue();
 
@@ -96,6 +116,7 @@ class BackupTest extends RealEngineTest {
             Path copy = to.resolve(dbData.toString().substring(1));
             assertThat(Files.readString(copy.resolve("payload"))).isEqualTo(payload);
             assertThat(Files.readString(copy.resolve("config"))).isEqualTo("x=1\n");
+            assertThat(Files.readString(to.resolve(dbConf.toString().substring(1)))).isEqualTo(conf);
 
             // The password never reaches the agent's log.
             assertThat(agent.log()).doesNotContain(b.password);
@@ -139,7 +160,8 @@ class BackupTest extends RealEngineTest {
     void withoutASnapshotFilesystemTheStackStaysStoppedUntilTheUploadEnds() throws IOException {
         try (BackupHost b = BackupHost.create(podman, "")) {
             Path data = b.plainData("plain-data", Map.of("p", random(1000)));
-            b.run("ledger", "ledger", data, Map.of());
+            Path rules = b.plainData("plain-conf", Map.of("rules", "strict\n")).resolve("rules");
+            b.run("ledger", "ledger", data, Map.of(), List.of("-v", rules + ":/etc/rules"));
             AgentProcess agent = readyAgent(b.host, 1);
 
             b.holdUploads();
@@ -157,16 +179,20 @@ class BackupTest extends RealEngineTest {
             assertThat(done.get("phase").asText()).as(done.toString()).isEqualTo("done");
             assertThat(done.get("path").asText()).isEqualTo("stop-fallback");
             assertThat(done.get("notes").toString()).contains("stop-mode fallback");
+            assertThat(done.get("uploads")).as("the directory and the file, read while stopped").hasSize(2);
             assertThat(b.host.isRunning("ledger")).isTrue();
         }
     }
 
     @Test
     void onAFilesystemWithoutSnapshotsAStagingCopyWithinBudgetStillResumesEarly() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "  staging-budget: 8MiB\n")) {
+        try (BackupHost b = BackupHost.create(podman, "  staging-budget: 8MiB\n  keep-last: 1\n  keep-daily: 0\n"
+                + "  keep-weekly: 0\n  keep-monthly: 0\n")) {
             String content = random(100_000);
             Path data = b.plainData("staged-data", Map.of("s", content));
-            b.run("staged", "staged", data, Map.of());
+            String settings = random(2_000);
+            Path file = b.plainData("staged-conf", Map.of("settings.ini", settings)).resolve("settings.ini");
+            b.run("staged", "staged", data, Map.of(), List.of("-v", file + ":/etc/settings.ini"));
             b.run("hollow", "hollow", b.plainData("hollow-data", Map.of()), Map.of());
             AgentProcess agent = readyAgent(b.host, 2);
 
@@ -183,6 +209,63 @@ class BackupTest extends RealEngineTest {
             assertThat(agent.post("/restore", "{\"stack\":\"staged\",\"to\":\"" + to + "\"}").statusCode())
                     .isEqualTo(200);
             assertThat(to.resolve(data.toRealPath().toString().substring(1)).resolve("s")).hasContent(content);
+            Path fileCopy = to.resolve(file.toRealPath().toString().substring(1));
+            assertThat(Files.readAllBytes(fileCopy)).isEqualTo(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            // Retention (keep-last 1) is per stack and data path: after a second job, one snapshot per path is left.
+            String second = BackupHost.startBackup(agent, "staged").get("job").asText();
+            assertThat(BackupHost.awaitPhase(agent, second, "done", "failed").get("phase").asText()).isEqualTo("done");
+            Map<String, String> jobBySource = new java.util.HashMap<>();
+            Host.json(agent.get("/backup/snapshots?stack=staged")).get("snapshots").forEach(s ->
+                    assertThat(jobBySource.put(s.get("source").asText(), s.get("job").asText())).isNull());
+            assertThat(jobBySource).isEqualTo(Map.of(data.toRealPath().toString(), second,
+                    file.toRealPath().toString(), second));
+        }
+    }
+
+    @Test
+    void aStackWithAScheduleLabelIsBackedUpByItselfAndDueShowsTheResult() {
+        try (BackupHost b = BackupHost.create(podman, "")) {
+            Path data = b.btrfsData("tick-data", Map.of("t", random(500)));
+            b.run("tick", "tick", data, Map.of("lifeline.backup.schedule", "* * * * *"));
+            AgentProcess agent = readyAgent(b.host, 1);
+
+            // Nobody asks for a backup: the scheduler (every 30 s) finds tick due and runs one.
+            JsonNode[] scheduled = new JsonNode[1];
+            Host.await(java.time.Duration.ofSeconds(150), "the schedule backs up tick by itself", () -> {
+                for (JsonNode j : Host.json(agent.get("/backup/jobs?stack=tick")).get("jobs")) {
+                    if (j.get("origin").asText().equals("schedule") && j.get("phase").asText().equals("done")) {
+                        scheduled[0] = j;
+                        return true;
+                    }
+                }
+                return false;
+            });
+            assertThat(scheduled[0].get("uploads")).hasSize(1);
+
+            JsonNode tick = null;
+            for (JsonNode d : Host.json(agent.get("/backup/due")).get("stacks")) {
+                if (d.get("stack").asText().equals("tick")) {
+                    tick = d;
+                }
+            }
+            assertThat(tick).as("tick is listed by /backup/due").isNotNull();
+            assertThat(tick.get("schedule").asText()).isEqualTo("* * * * *");
+            assertThat(tick.get("problem").isNull()).isTrue();
+            assertThat(tick.get("lastFailure").isNull()).as(tick.toString()).isTrue();
+            // The newest result: this job's end, or a later scheduled run's if the next minute came meanwhile.
+            Instant lastSuccess = Instant.parse(tick.get("lastSuccess").asText());
+            assertThat(lastSuccess).isAfterOrEqualTo(Instant.parse(scheduled[0].get("finishedAt").asText()));
+            List<Instant> finished = new ArrayList<>();
+            Host.json(agent.get("/backup/jobs?stack=tick")).get("jobs").forEach(j -> {
+                assertThat(j.get("origin").asText()).isEqualTo("schedule");
+                if (j.get("phase").asText().equals("done")) {
+                    finished.add(Instant.parse(j.get("finishedAt").asText()));
+                }
+            });
+            assertThat(finished).as("lastSuccess is a recorded job's end").contains(lastSuccess);
+            assertThat(Instant.parse(tick.get("nextRun").asText())).isAfter(lastSuccess);
+            assertThat(Host.json(agent.get("/backup/snapshots?stack=tick")).get("snapshots")).isNotEmpty();
         }
     }
 
@@ -237,9 +320,7 @@ class BackupTest extends RealEngineTest {
             b.failUploads();
             Files.delete(b.gate.resolve("fail"));
             Path blocker = b.btrfs.mountPoint().resolve(".lifeline-snapshots");
-            try (Stream<Path> earlier = Files.walk(blocker)) {
-                earlier.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            assertThat(blocker).as("the earlier jobs left no snapshot folder").doesNotExist();
             Files.writeString(blocker, "in the way");
             String snapJob = BackupHost.startBackup(agent, "web").get("job").asText();
             JsonNode snapFailed = BackupHost.awaitPhase(agent, snapJob, "done", "failed");

@@ -24,6 +24,8 @@ public final class CrashPoint {
     public static final String BACKUP_DURING_UPLOAD = "backup.during-upload";
     public static final String BACKUP_BEFORE_CLEAR = "backup.before-clear";
     public static final String RESTORE_AFTER_STOP = "restore.after-stop";
+    /** In place: the live data is renamed aside, the restored copy not yet renamed into its place. */
+    public static final String RESTORE_BETWEEN_RENAMES = "restore.between-renames";
     public static final String RESTORE_AFTER_SWAP = "restore.after-swap";
 
     public static final List<String> RECOVERY = List.of(RECOVERY_AFTER_RUN_START, RECOVERY_AFTER_MARKERS,
@@ -34,5 +36,7 @@ public final class CrashPoint {
     /** The backup cycle, in the order a job reaches them (snapshot path). */
     public static final List<String> BACKUP = List.of(BACKUP_AFTER_MARKER, BACKUP_AFTER_FIRST_QUIESCE,
             BACKUP_AFTER_SNAPSHOT, BACKUP_AFTER_RESUME, BACKUP_DURING_UPLOAD, BACKUP_BEFORE_CLEAR);
-    public static final List<String> RESTORE = List.of(RESTORE_AFTER_STOP, RESTORE_AFTER_SWAP);
+    /** An in-place restore, in the order it reaches them. */
+    public static final List<String> RESTORE = List.of(RESTORE_AFTER_STOP, RESTORE_BETWEEN_RENAMES,
+            RESTORE_AFTER_SWAP);
 }
