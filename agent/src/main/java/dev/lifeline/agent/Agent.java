@@ -264,8 +264,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
             try {
                 EngineLocator.Located located = locator.locate(config.engine());
                 DockerEngine docker = new DockerEngine(located.endpoint());
-                docker.ping();
-                log.info("event=engine_connected engine=\"{}\" source={}", docker.describe(), located.source());
+                log.info("event=engine_connected engine=\"{}\" source={}", docker.identify(), located.source());
                 return docker;
             } catch (EngineException e) {
                 long delay = Math.min(30_000, 500L << Math.min(6, attempt++));

@@ -244,31 +244,20 @@ public final class StackStarter {
             if (clock.instant().isBefore(p.next())) {
                 return new Look(container, p.next());
             }
-            HealthProbe result = engine.runHealthcheck(container.id());
-            if (result == HealthProbe.PASSED) {
-                return new Look(container, null);
-            }
-            if (result == HealthProbe.FAILED) {
-                Probing again = p.failedAt(clock.instant());
-                probing.put(container.id(), again);
-                return new Look(container, again.next());
+            Look probed = probe(container, p, probing);
+            if (probed != null) {
+                return probed;
             }
             // not run: the container stopped, or lost its healthcheck; its inspection says which
-            probing.remove(container.id());
         }
         ContainerInfo c = engine.inspect(container.id()).orElseThrow(() ->
                 new StartFailed("container " + container.name() + " disappeared while starting"));
         failIfEnded(c);
         learn(c);
         if (c.isUp() && c.health() != Health.NONE && c.health() != Health.HEALTHY) {
-            HealthProbe result = engine.runHealthcheck(c.id());
-            if (result == HealthProbe.PASSED) {
-                return new Look(c, null);
-            }
-            if (result == HealthProbe.FAILED) {
-                Probing first = Probing.startedAt(clock.instant());
-                probing.put(c.id(), first);
-                return new Look(c, first.next());
+            Look probed = probe(c, null, probing);
+            if (probed != null) {
+                return probed;
             }
         }
         Instant now = clock.instant();
@@ -282,6 +271,25 @@ public final class StackStarter {
             return new Look(c, c.startedAt().map(s -> s.plus(settleTime)).orElse(now.plus(POLL)));
         }
         return new Look(c, now.plus(HEALTH_POLL));
+    }
+
+    /**
+     * Runs the container's healthcheck on an engine that runs them on request: ready when it passes, probed again
+     * later when it fails ({@code previous} is null for the first probe). Null when no check ran.
+     */
+    private Look probe(ContainerInfo c, Probing previous, Map<String, Probing> probing) {
+        HealthProbe result = engine.runHealthcheck(c.id());
+        if (result == HealthProbe.PASSED) {
+            return new Look(c, null);
+        }
+        if (result == HealthProbe.FAILED) {
+            Instant now = clock.instant();
+            Probing next = previous == null ? Probing.startedAt(now) : previous.failedAt(now);
+            probing.put(c.id(), next);
+            return new Look(c, next.next());
+        }
+        probing.remove(c.id());
+        return null;
     }
 
     private static Instant earlier(Instant a, Instant b) {

@@ -56,6 +56,13 @@ class DockerEngineTest {
                 .contains("(API 1.")
                 .endsWith(" at " + podman.socketUri());
         engine.ping();
+        // the ping's headers say the same as the (slow) version request
+        assertThat(engine.identify()).isEqualTo(engine.describe());
+        DockerEngine unreachable = new DockerEngine(java.net.URI.create("unix:///nonexistent/lifeline-test.sock"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(unreachable::identify)
+                .isInstanceOf(dev.lifeline.core.engine.EngineException.class)
+                .hasMessageContaining("unreachable");
+        unreachable.close();
     }
 
     @Test

@@ -10,7 +10,6 @@ import dev.lifeline.core.repository.RepositoryException;
 import dev.lifeline.core.repository.RepositoryException.Reason;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,9 +74,7 @@ class ResticFailureTest {
         // a stand-in for restic that records the niceness it runs at: this checks how the agent starts restic, not
         // restic itself
         Path seen = dir.resolve("niceness");
-        Path standIn = dir.resolve("restic-stand-in");
-        Files.writeString(standIn, "#!/bin/sh\nnice > '" + seen + "'\n");
-        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwx------"));
+        Path standIn = ResticTestSupport.script(dir, "restic-stand-in", "nice > '" + seen + "'\n");
         ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
                 .withBinary(standIn.toString()).withNiceness(10));
         int agent = Integer.parseInt(new String(new ProcessBuilder("nice").start().getInputStream().readAllBytes())
@@ -128,7 +125,7 @@ class ResticFailureTest {
 
     @Test
     void exit_code_3_is_an_incomplete_backup_unless_accepted() throws Exception {
-        Path fake = fakeRestic("""
+        Path fake = ResticTestSupport.script(dir, "fake-restic", """
                 echo '{"message_type":"status","percent_done":0.5,"total_files":2,"files_done":1}'
                 echo '{"message_type":"error","error":{"message":"open /x/locked: permission denied"},\
                 "during":"archival","item":"locked"}' >&2
@@ -154,7 +151,7 @@ class ResticFailureTest {
     @Test
     void a_hung_restic_is_ended_at_the_timeout() throws Exception {
         Path pidFile = dir.resolve("pid");
-        Path fake = fakeRestic("echo $$ > '" + pidFile + "'\nexec sleep 120\n");
+        Path fake = ResticTestSupport.script(dir, "fake-restic", "echo $$ > '" + pidFile + "'\nexec sleep 120\n");
         Duration one = Duration.ofSeconds(1);
         ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
                 .withBinary(fake.toString())
@@ -172,7 +169,7 @@ class ResticFailureTest {
     @Test
     void interrupting_the_caller_ends_restic_and_throws_cancelled() throws Exception {
         Path pidFile = dir.resolve("pid");
-        Path fake = fakeRestic("""
+        Path fake = ResticTestSupport.script(dir, "fake-restic", """
                 echo $$ > '%s'
                 echo '{"message_type":"status","percent_done":0.1,"bytes_done":10,"total_bytes":100}'
                 exec sleep 120
@@ -209,13 +206,6 @@ class ResticFailureTest {
                 .withBinary("/opt/nowhere/restic"));
         assertThatThrownBy(() -> repo.snapshots(Map.of("stack", "a,b"))).hasMessageContaining("cannot be a restic tag");
         assertThatThrownBy(() -> repo.restore("--target=/etc", dir)).hasMessageContaining("is not a snapshot id");
-    }
-
-    private Path fakeRestic(String body) throws Exception {
-        Path fake = dir.resolve("fake-restic");
-        Files.writeString(fake, "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
-        return fake;
     }
 
     private static void assertGone(Path pidFile) throws Exception {

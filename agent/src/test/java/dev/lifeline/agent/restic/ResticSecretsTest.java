@@ -12,7 +12,6 @@ import dev.lifeline.core.repository.RepositoryException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +65,8 @@ class ResticSecretsTest {
     void the_password_is_never_on_a_running_restics_command_line_or_in_its_environment() throws Exception {
         // a wrapper records every command line and environment restic is started with
         Path record = dir.resolve("invocations");
-        Path wrapper = dir.resolve("restic-wrapper");
-        Files.writeString(wrapper, "#!/bin/sh\n{ echo \"ARGS: $*\"; env; } >> '" + record + "'\nexec restic \"$@\"\n");
-        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+        Path wrapper = ResticTestSupport.script(dir, "restic-wrapper",
+                "{ echo \"ARGS: $*\"; env; } >> '" + record + "'\nexec restic \"$@\"\n");
         ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
                 .withBinary(wrapper.toString())
                 .withExtraEnv(Map.of("RESTIC_CACHE_DIR", dir.resolve("cache").toString(),

@@ -34,6 +34,14 @@ final class ResticTestSupport {
         return file;
     }
 
+    /** A shell script standing in for restic (or wrapping it), executable by its owner only. */
+    static Path script(Path dir, String name, String body) throws IOException {
+        Path script = dir.resolve(name);
+        Files.writeString(script, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+
     static ResticConfig config(Path dir, Path repo, Path passwordFile) {
         return ResticConfig.of(repo.toString(), passwordFile, HOST)
                 .withExtraEnv(Map.of("RESTIC_CACHE_DIR", dir.resolve("cache").toString()));
