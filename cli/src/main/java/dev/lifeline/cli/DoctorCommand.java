@@ -127,7 +127,7 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             EngineLocator.Located located = new EngineLocator(System.getenv()).locate(explicit);
             try (DockerEngine docker = new DockerEngine(located.endpoint())) {
-                line("ok", "engine", docker.describe() + " (from " + located.source() + ")");
+                line("ok", "engine", docker.identify() + " (from " + located.source() + ")");
                 for (ContainerInfo c : docker.listContainers()) {
                     String p = c.restartPolicy();
                     if (p.equals("always") || p.equals("unless-stopped") || p.equals("on-failure")) {
