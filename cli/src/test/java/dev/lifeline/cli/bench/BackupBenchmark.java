@@ -363,11 +363,15 @@ public final class BackupBenchmark {
     }
 
     /**
-     * Reads every file under {@code dir} once, so that an upload starts with the data in the page cache whatever ran
+     * Writes back dirty pages, then reads every file under {@code dir} once, so that an upload starts with nothing left
+     * to write back and with the data in the page cache whatever ran
      * before it (a btrfs snapshot has a page cache of its own, but its blocks come from the loop device's file,
      * which this warms too). Without it the first reader of a data set pays the disk and the next one does not.
      */
     private static void warm(Path dir) throws IOException {
+        // first write back what earlier steps left dirty (the copy into btrfs, an earlier repository), so that no
+        // upload pays for another's writes
+        Processes.run(List.of("sync"), Map.of(), null, Duration.ofMinutes(5));
         byte[] buffer = new byte[1 << 20];
         long t0 = System.nanoTime();
         long bytes = 0;
