@@ -89,14 +89,12 @@ public final class DockerEngine implements ContainerEngine {
         return streamClient;
     }
 
-    /** True when the engine is Podman (from its version report, asked once). */
+    /** True when the engine is Podman (from its ping's headers, asked once; see {@link #identify()}). */
     private boolean isPodman() {
-        Boolean known = podman;
-        if (known == null) {
-            known = describe().startsWith("podman ");
-            podman = known;
+        if (podman == null) {
+            identify();
         }
-        return known;
+        return podman;
     }
 
     /**
@@ -151,8 +149,6 @@ public final class DockerEngine implements ContainerEngine {
                 }
             }
         }
-        // Podman's version answer runs its helper programs for their versions (hundreds of ms): the agent asks once
-        // at connect, and what it learns here spares the first healthcheck probe a second ask
         podman = product.equals("podman");
         return product + " " + version + " (API " + v.getApiVersion() + ") at " + endpoint;
     }
