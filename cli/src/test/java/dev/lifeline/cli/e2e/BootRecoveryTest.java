@@ -80,7 +80,9 @@ class BootRecoveryTest extends RealEngineTest {
             AgentProcess second = host.agent();
             second.awaitReady(READY);
             Map<String, String> outcomes = Host.outcomes(second);
-            assertThat(outcomes.get("db")).startsWith("failed").contains("unhealthy");
+            // Podman without systemd: Lifeline runs the healthcheck itself, and its own failing probes are judged at
+            // the attempt timeout (not by Podman's retry count, which its quick probes would exhaust in a moment)
+            assertThat(outcomes.get("db")).startsWith("failed").contains("healthcheck still failing");
             assertThat(outcomes.get("app")).startsWith("failed").contains("dependency db");
             assertThat(outcomes.get("other")).startsWith("recovered");
             assertThat(host.isRunning("other")).isTrue();
