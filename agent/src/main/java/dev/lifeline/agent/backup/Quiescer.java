@@ -79,10 +79,10 @@ public final class Quiescer {
         Stack stack = current(name, containers);
         switch (mode) {
             case STOP -> {
-                // whether each container has a healthcheck, which only an inspection of a running container tells:
-                // the resume then probes those at once instead of waiting the settle time
+                // whether each container has a healthcheck, which only an inspection of a running container tells
+                // (once per container): the resume then probes those at once instead of waiting the settle time
                 for (ContainerInfo c : stack.containers()) {
-                    if (c.isUp()) {
+                    if (c.isUp() && !starter.knowsHealthcheckOf(c.id())) {
                         engine.inspect(c.id()).ifPresent(starter::learn);
                     }
                 }

@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
 /** {@link ContainerEngine} over the Docker Engine API (Docker, or Podman's compatible service) with docker-java. */
 public final class DockerEngine implements ContainerEngine {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
-    private static final com.fasterxml.jackson.databind.ObjectMapper PROBE_JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Longest wait for an answer; generous because a stop request only answers after its own stop timeout. */
     static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(3);
@@ -124,9 +122,15 @@ public final class DockerEngine implements ContainerEngine {
         }
     }
 
+    /** Made at the first probe, not at the agent's start (a mapper costs its start-up time). */
+    private static final class ProbeJson {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+    }
+
     /** Podman's answer: {@code {"Status":"healthy"|"unhealthy", ...}}, the result of this run. */
     static HealthProbe probeResult(byte[] body) throws IOException {
-        String status = PROBE_JSON.readTree(body).path("Status").asText("");
+        String status = ProbeJson.MAPPER.readTree(body).path("Status").asText("");
         return status.equals("healthy") ? HealthProbe.PASSED : HealthProbe.FAILED;
     }
 

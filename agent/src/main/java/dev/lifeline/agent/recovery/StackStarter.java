@@ -50,8 +50,11 @@ public final class StackStarter {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final Duration settleTime;
-    /** Containers (by id) seen to have a healthcheck: after a start they are probed, not left to settle. */
-    private final java.util.Set<String> healthchecked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Whether a container (by id) has a healthcheck, as an inspection of it running showed: after a start those with
+     * one are probed, not left to settle. A container's healthcheck is fixed for its id.
+     */
+    private final Map<String, Boolean> healthchecked = new java.util.concurrent.ConcurrentHashMap<>();
 
     public StackStarter(ContainerEngine engine, OwnActions own, InstantSource clock, Sleeper sleeper,
             RandomGenerator random, Duration settleTime) {
@@ -70,10 +73,15 @@ public final class StackStarter {
      */
     public void learn(ContainerInfo inspected) {
         if (inspected.health() != Health.NONE) {
-            healthchecked.add(inspected.id());
+            healthchecked.put(inspected.id(), true);
         } else if (inspected.isUp()) {
-            healthchecked.remove(inspected.id());
+            healthchecked.put(inspected.id(), false);
         }
+    }
+
+    /** Whether {@link #learn} already knows if the container has a healthcheck (no need to inspect it for that). */
+    public boolean knowsHealthcheckOf(String containerId) {
+        return healthchecked.containsKey(containerId);
     }
 
     /** Starts the stack's stopped containers; {@code crash} is reached after the first container start. */
@@ -118,7 +126,7 @@ public final class StackStarter {
                 first = false;
                 crash.reach(firstStartPoint);
             }
-            if (startedAny && !level.stream().allMatch(c -> healthchecked.contains(c.id()))) {
+            if (startedAny && !level.stream().allMatch(c -> healthchecked.getOrDefault(c.id(), false))) {
                 // Nothing just started without a healthcheck can be ready before the settle time: do not ask the
                 // engine (busy starting the other stacks) before then. A level known to have healthchecks is
                 // probed at once instead.
