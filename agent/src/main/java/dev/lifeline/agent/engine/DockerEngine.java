@@ -1,12 +1,11 @@
 package dev.lifeline.agent.engine;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.VersionComponent;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -45,7 +44,8 @@ public final class DockerEngine implements ContainerEngine {
     static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(3);
 
     private final URI endpoint;
-    private final DockerClient client;
+    /** docker-java's client, for what is not a plain request here (exec, scratch containers); made on first use. */
+    private DockerClient client;
     private final ZerodepDockerHttpClient http;
     private volatile Boolean podman;
     private DockerClient streamClient;
@@ -53,7 +53,13 @@ public final class DockerEngine implements ContainerEngine {
     public DockerEngine(URI endpoint) {
         this.endpoint = endpoint;
         this.http = httpClient(endpoint, RESPONSE_TIMEOUT);
-        this.client = DockerClientImpl.getInstance(config(endpoint), http);
+    }
+
+    private synchronized DockerClient client() {
+        if (client == null) {
+            client = DockerClientImpl.getInstance(config(endpoint), http);
+        }
+        return client;
     }
 
     private static DockerClient newClient(URI endpoint, Duration responseTimeout) {
@@ -68,12 +74,17 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     private static ZerodepDockerHttpClient httpClient(URI endpoint, Duration responseTimeout) {
-        return new ZerodepDockerHttpClient.Builder()
+        ZerodepDockerHttpClient.Builder builder = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(endpoint)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .responseTimeout(responseTimeout)
-                .maxConnections(16)
-                .build();
+                .maxConnections(16);
+        if ("unix".equals(endpoint.getScheme())) {
+            // Without a TLS context of its own the client builds the system's default one, parsing every trusted
+            // certificate of the JDK (a tenth of a second of CPU at each start), even for a unix socket.
+            builder.sslConfig(NoTls::context);
+        }
+        return builder.build();
     }
 
     /**
@@ -122,15 +133,9 @@ public final class DockerEngine implements ContainerEngine {
         }
     }
 
-    /** Made at the first probe, not at the agent's start (a mapper costs its start-up time). */
-    private static final class ProbeJson {
-        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
-                new com.fasterxml.jackson.databind.ObjectMapper();
-    }
-
     /** Podman's answer: {@code {"Status":"healthy"|"unhealthy", ...}}, the result of this run. */
     static HealthProbe probeResult(byte[] body) throws IOException {
-        String status = ProbeJson.MAPPER.readTree(body).path("Status").asText("");
+        String status = InspectMapper.read(new java.io.ByteArrayInputStream(body)).path("Status").asText("");
         return status.equals("healthy") ? HealthProbe.PASSED : HealthProbe.FAILED;
     }
 
@@ -140,7 +145,7 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public String describe() {
-        Version v = call("read the version", () -> client.versionCmd().exec());
+        Version v = call("read the version", () -> client().versionCmd().exec());
         String product = "docker";
         String version = v.getVersion();
         if (v.getComponents() != null) {
@@ -189,7 +194,7 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public void ping() {
-        call("ping", () -> client.pingCmd().exec());
+        identify();
     }
 
     @Override
@@ -204,20 +209,20 @@ public final class DockerEngine implements ContainerEngine {
      */
     @Override
     public List<ContainerInfo> listContainerStates() {
-        return list(c -> !ContainerStatus.parse(c.getState()).isUp()
-                && InspectMapper.listedExitCode(c).orElse(137) == 137);
+        return list(c -> !InspectMapper.listedStatus(c).isUp() && InspectMapper.listedExitCode(c).orElse(137) == 137);
     }
 
-    private List<ContainerInfo> list(java.util.function.Predicate<Container> needsInspect) {
-        List<Container> all = call("list containers", () -> client.listContainersCmd().withShowAll(true).exec());
+    private List<ContainerInfo> list(java.util.function.Predicate<JsonNode> needsInspect) {
+        JsonNode all = getJson("/containers/json?all=1", "list containers")
+                .orElseThrow(() -> EngineException.refused("engine at " + endpoint + " has no container list", null));
         // Inspect concurrently (the client's connection pool bounds it): a host with many containers is listed in
         // the time of a few inspects, not the sum of all of them.
         List<ContainerInfo> result = new ArrayList<>(all.size());
         try (java.util.concurrent.ExecutorService inspects =
                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<Optional<ContainerInfo>>> pending = new ArrayList<>(all.size());
-            for (Container c : all) {
-                pending.add(needsInspect.test(c) ? inspects.submit(() -> inspect(c.getId()))
+            for (JsonNode c : all) {
+                pending.add(needsInspect.test(c) ? inspects.submit(() -> inspect(InspectMapper.id(c)))
                         : java.util.concurrent.CompletableFuture.completedFuture(Optional.of(InspectMapper.fromList(c))));
             }
             for (java.util.concurrent.Future<Optional<ContainerInfo>> f : pending) {
@@ -238,38 +243,52 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public Optional<ContainerInfo> inspect(String idOrName) {
-        try {
-            InspectContainerResponse r = client.inspectContainerCmd(idOrName).exec();
-            return Optional.of(InspectMapper.toInfo(r));
-        } catch (NotFoundException e) {
-            return Optional.empty();
+        return inspectJson(idOrName, "inspect container " + idOrName).map(InspectMapper::fromInspect);
+    }
+
+    private Optional<JsonNode> inspectJson(String idOrName, String what) {
+        return getJson(containerPath(idOrName, "json"), what);
+    }
+
+    /**
+     * A GET of the engine's API read as a JSON tree; empty when the engine answers 404. Any other answer than 2xx is
+     * a refusal with the engine's own message.
+     */
+    private Optional<JsonNode> getJson(String path, String what) {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path(path).build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            int code = response.getStatusCode();
+            if (code == 404) {
+                return Optional.empty();
+            }
+            if (code / 100 != 2) {
+                throw refusal(what, code, response);
+            }
+            return Optional.of(InspectMapper.read(response.getBody()));
+        } catch (IOException e) {
+            throw translate(what, new java.io.UncheckedIOException(e));
         } catch (RuntimeException e) {
-            throw translate("inspect container " + idOrName, e);
+            throw translate(what, e);
         }
     }
 
     @Override
     public void start(String id) {
-        try {
-            client.startContainerCmd(id).exec();
-            log.info("event=container_started container={} endpoint={}", id, endpoint);
-        } catch (NotModifiedException e) {
+        if (post(containerPath(id, "start"), "start container " + id) == NOT_MODIFIED) {
             log.debug("event=container_already_running container={}", id);
-        } catch (RuntimeException e) {
-            throw translate("start container " + id, e);
+        } else {
+            log.info("event=container_started container={} endpoint={}", id, endpoint);
         }
     }
 
     @Override
     public void stop(String id, Duration timeout) {
         int seconds = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
-        try {
-            client.stopContainerCmd(id).withTimeout(seconds).exec();
-            log.info("event=container_stopped container={} timeout_s={} endpoint={}", id, seconds, endpoint);
-        } catch (NotModifiedException e) {
+        if (post(containerPath(id, "stop") + "?t=" + seconds, "stop container " + id) == NOT_MODIFIED) {
             log.debug("event=container_already_stopped container={}", id);
-        } catch (RuntimeException e) {
-            throw translate("stop container " + id, e);
+        } else {
+            log.info("event=container_stopped container={} timeout_s={} endpoint={}", id, seconds, endpoint);
         }
     }
 
@@ -278,12 +297,8 @@ public final class DockerEngine implements ContainerEngine {
         if (stateOf(id) == ContainerStatus.PAUSED) {
             return;
         }
-        try {
-            client.pauseContainerCmd(id).exec();
-            log.info("event=container_paused container={} endpoint={}", id, endpoint);
-        } catch (RuntimeException e) {
-            throw translate("pause container " + id, e);
-        }
+        post(containerPath(id, "pause"), "pause container " + id);
+        log.info("event=container_paused container={} endpoint={}", id, endpoint);
     }
 
     @Override
@@ -291,12 +306,47 @@ public final class DockerEngine implements ContainerEngine {
         if (stateOf(id) != ContainerStatus.PAUSED) {
             return;
         }
-        try {
-            client.unpauseContainerCmd(id).exec();
-            log.info("event=container_unpaused container={} endpoint={}", id, endpoint);
+        post(containerPath(id, "unpause"), "unpause container " + id);
+        log.info("event=container_unpaused container={} endpoint={}", id, endpoint);
+    }
+
+    private static final int NOT_MODIFIED = 304;
+
+    private static String containerPath(String idOrName, String action) {
+        return "/containers/" + URLEncoder.encode(idOrName, StandardCharsets.UTF_8) + "/" + action;
+    }
+
+    /**
+     * A POST without a body, as the state changes of a container are; returns the status, 2xx or 304 (already in
+     * that state). Anything else is a refusal with the engine's own message (404: no such container).
+     */
+    private int post(String path, String what) {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST).path(path).build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            int code = response.getStatusCode();
+            if (code / 100 == 2 || code == NOT_MODIFIED) {
+                return code;
+            }
+            throw refusal(what, code, response);
+        } catch (IOException e) {
+            throw translate(what, new java.io.UncheckedIOException(e));
         } catch (RuntimeException e) {
-            throw translate("unpause container " + id, e);
+            throw translate(what, e);
         }
+    }
+
+    private EngineException refusal(String what, int code, DockerHttpClient.Response response) throws IOException {
+        String body = new String(response.getBody().readNBytes(4096), StandardCharsets.UTF_8);
+        String message;
+        try {
+            message = InspectMapper.read(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))
+                    .path("message").asText(body);
+        } catch (IOException notJson) {
+            message = body;
+        }
+        return EngineException.refused("engine at " + endpoint + " refused to " + what + ": HTTP " + code + " "
+                + firstLine(message), null);
     }
 
     private ContainerStatus stateOf(String id) {
@@ -314,7 +364,7 @@ public final class DockerEngine implements ContainerEngine {
         }
         String execId;
         try {
-            execId = client.execCreateCmd(id).withCmd(argv.toArray(String[]::new)).withAttachStdout(true)
+            execId = client().execCreateCmd(id).withCmd(argv.toArray(String[]::new)).withAttachStdout(true)
                     .withAttachStderr(true).exec().getId();
         } catch (RuntimeException e) {
             throw translate("create exec " + argv.get(0) + " in container " + id, e);
@@ -332,7 +382,7 @@ public final class DockerEngine implements ContainerEngine {
                         }
                     }
                 }) {
-            client.execStartCmd(execId).exec(callback);
+            client().execStartCmd(execId).exec(callback);
             finished = callback.awaitCompletion(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -349,7 +399,7 @@ public final class DockerEngine implements ContainerEngine {
             log.warn("event=exec_timed_out container={} command={} timeout_ms={}", id, argv.get(0), timeout.toMillis());
             return new ExecResult(-1, out, true);
         }
-        Long code = call("inspect exec " + execId, () -> client.inspectExecCmd(execId).exec().getExitCodeLong());
+        Long code = call("inspect exec " + execId, () -> client().inspectExecCmd(execId).exec().getExitCodeLong());
         return new ExecResult(code == null ? -1 : code.intValue(), out, false);
     }
 
@@ -371,7 +421,7 @@ public final class DockerEngine implements ContainerEngine {
         String id = createScratch(name, spec);
         try {
             try {
-                client.startContainerCmd(id).exec();
+                client().startContainerCmd(id).exec();
             } catch (RuntimeException e) {
                 throw translate("start scratch container " + name + " (image " + spec.image() + ")", e);
             }
@@ -408,7 +458,7 @@ public final class DockerEngine implements ContainerEngine {
         if (!spec.network()) {
             host.withNetworkMode("none");
         }
-        var create = client.createContainerCmd(spec.image())
+        var create = client().createContainerCmd(spec.image())
                 .withName(name)
                 .withLabels(java.util.Map.of(ScratchContainer.LABEL, "true"))
                 .withEnv(new java.util.TreeMap<>(spec.env()).entrySet().stream()
@@ -430,7 +480,7 @@ public final class DockerEngine implements ContainerEngine {
     /** The container's exit code, or null when it still runs after {@code timeout}. */
     private Integer awaitExit(String id, String name, Duration timeout) {
         try (com.github.dockerjava.api.command.WaitContainerResultCallback wait =
-                client.waitContainerCmd(id).exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())) {
+                client().waitContainerCmd(id).exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())) {
             if (!wait.awaitCompletion(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 return null;
             }
@@ -446,7 +496,7 @@ public final class DockerEngine implements ContainerEngine {
 
     private void kill(String id, String name) {
         try {
-            client.killContainerCmd(id).exec();
+            client().killContainerCmd(id).exec();
         } catch (NotModifiedException | com.github.dockerjava.api.exception.ConflictException e) {
             log.debug("event=scratch_kill_skipped container={} reason=\"{}\"", name, firstLine(e.getMessage()));
         } catch (RuntimeException e) {
@@ -454,7 +504,7 @@ public final class DockerEngine implements ContainerEngine {
         }
         // the logs of a killed container are complete only once it has stopped
         try (com.github.dockerjava.api.command.WaitContainerResultCallback wait =
-                client.waitContainerCmd(id).exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())) {
+                client().waitContainerCmd(id).exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())) {
             wait.awaitCompletion(SCRATCH_LOGS_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -479,7 +529,7 @@ public final class DockerEngine implements ContainerEngine {
                         }
                     }
                 }) {
-            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false).exec(callback);
+            client().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false).exec(callback);
             if (!callback.awaitCompletion(SCRATCH_LOGS_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 log.warn("event=scratch_logs_incomplete container={} timeout_ms={}", name,
                         SCRATCH_LOGS_TIMEOUT.toMillis());
@@ -501,7 +551,7 @@ public final class DockerEngine implements ContainerEngine {
     private void removeScratch(String id, String name) {
         boolean interrupted = Thread.interrupted();
         try {
-            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            client().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
             log.debug("event=scratch_removed container={}", name);
         } catch (NotFoundException e) {
             log.debug("event=scratch_already_removed container={}", name);
@@ -516,25 +566,9 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public List<DataMount> dataMounts(String id) {
-        InspectContainerResponse r;
-        try {
-            r = client.inspectContainerCmd(id).exec();
-        } catch (RuntimeException e) {
-            throw translate("inspect the mounts of container " + id, e);
-        }
-        List<DataMount> mounts = new ArrayList<>();
-        if (r.getMounts() != null) {
-            for (InspectContainerResponse.Mount m : r.getMounts()) {
-                if (m.getSource() == null || m.getSource().isBlank()) {
-                    continue;
-                }
-                boolean volume = m.getName() != null && !m.getName().isBlank();
-                String destination = m.getDestination() == null ? "" : m.getDestination().getPath();
-                mounts.add(new DataMount(volume ? "volume" : "bind", volume ? m.getName() : "",
-                        java.nio.file.Path.of(m.getSource()), destination, Boolean.FALSE.equals(m.getRW())));
-            }
-        }
-        return mounts;
+        return inspectJson(id, "inspect the mounts of container " + id).map(InspectMapper::mounts)
+                .orElseThrow(() -> EngineException.refused("engine at " + endpoint + " refused to inspect the mounts of "
+                        + "container " + id + ": no such container", null));
     }
 
     @Override
@@ -557,7 +591,17 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public void close() {
-        closeQuietly(client);
+        synchronized (this) {
+            if (client != null) {
+                closeQuietly(client);
+            } else {
+                try {
+                    http.close();
+                } catch (IOException | RuntimeException e) {
+                    log.debug("event=engine_client_close_failed error={}", e.toString());
+                }
+            }
+        }
         synchronized (this) {
             if (streamClient != null) {
                 closeQuietly(streamClient);

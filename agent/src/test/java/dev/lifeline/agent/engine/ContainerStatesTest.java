@@ -3,7 +3,7 @@ package dev.lifeline.agent.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.model.Container;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
 import dev.lifeline.testkit.podman.PodmanService;
@@ -20,9 +20,9 @@ class ContainerStatesTest {
     @Test
     void exitCodesAreReadFromTheListStatusText() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        Container exited = json.readValue("{\"Status\":\"Exited (143) 2 minutes ago\"}", Container.class);
-        Container running = json.readValue("{\"Status\":\"Up 5 minutes\"}", Container.class);
-        Container negative = json.readValue("{\"Status\":\"Exited (-1) 1 second ago\"}", Container.class);
+        JsonNode exited = json.readTree("{\"Status\":\"Exited (143) 2 minutes ago\"}");
+        JsonNode running = json.readTree("{\"Status\":\"Up 5 minutes\"}");
+        JsonNode negative = json.readTree("{\"Status\":\"Exited (-1) 1 second ago\"}");
         assertThat(InspectMapper.listedExitCode(exited)).hasValue(143);
         assertThat(InspectMapper.listedExitCode(running)).isEmpty();
         assertThat(InspectMapper.listedExitCode(negative)).hasValue(-1);
