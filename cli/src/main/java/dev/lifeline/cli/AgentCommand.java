@@ -1,6 +1,7 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.agent.Agent;
+import dev.lifeline.agent.Warmup;
 import dev.lifeline.agent.config.AgentConfig;
 import dev.lifeline.agent.config.ConfigLoader;
 import dev.lifeline.agent.journal.DataDirs;
@@ -27,8 +28,45 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Local API address (default 127.0.0.1:7411).")
     String listen;
 
+    /**
+     * {@code agent} followed only by its own options, each at most once with a value ({@code --engine URI} or
+     * {@code --engine=URI}), read without picocli; empty for anything else, which picocli then answers (help, usage
+     * errors).
+     */
+    static Optional<AgentCommand> fromPlainArguments(String... args) {
+        if (args.length == 0 || !args[0].equals("agent")) {
+            return Optional.empty();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                return Optional.empty();
+            }
+            boolean known = name.equals("--config") || name.equals("--data-dir") || name.equals("--engine")
+                    || name.equals("--listen");
+            if (!known || value.isEmpty() || value.startsWith("-") || values.putIfAbsent(name, value) != null) {
+                return Optional.empty();
+            }
+        }
+        AgentCommand command = new AgentCommand();
+        command.config = Optional.ofNullable(values.get("--config")).map(Path::of).orElse(null);
+        command.dataDir = values.get("--data-dir");
+        command.engine = values.get("--engine");
+        command.listen = values.get("--listen");
+        return Optional.of(command);
+    }
+
     @Override
     public Integer call() throws Exception {
+        Warmup.begin();
         Map<String, String> flags = new LinkedHashMap<>();
         if (dataDir != null) {
             flags.put("data-dir", dataDir);

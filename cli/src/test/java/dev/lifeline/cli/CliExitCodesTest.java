@@ -61,6 +61,28 @@ class CliExitCodesTest {
     }
 
     @Test
+    void theAgentsOwnOptionsAreReadWithoutPicocliAndAnythingElseGoesThroughIt() {
+        AgentCommand both = AgentCommand.fromPlainArguments("agent", "--config", "/etc/l.yaml", "--data-dir=/d",
+                "--engine", "unix:///s.sock", "--listen=127.0.0.1:0").orElseThrow();
+        assertThat(both.config).isEqualTo(Path.of("/etc/l.yaml"));
+        assertThat(both.dataDir).isEqualTo("/d");
+        assertThat(both.engine).isEqualTo("unix:///s.sock");
+        assertThat(both.listen).isEqualTo("127.0.0.1:0");
+        assertThat(AgentCommand.fromPlainArguments("agent")).isPresent();
+        for (String[] other : new String[][] {{"stacks"}, {"agent", "--help"}, {"agent", "--bogus", "x"},
+                {"agent", "--engine"}, {"agent", "--engine="}, {"agent", "--engine", "--listen", "x"},
+                {"agent", "--listen", "a", "--listen", "b"}, {"agent", "extra"}, {}}) {
+            assertThat(AgentCommand.fromPlainArguments(other)).as(String.join(" ", other)).isEmpty();
+        }
+        CliRunner.Run typo = run("agent", "--enigne", "unix:///x.sock");
+        assertThat(typo.code()).isEqualTo(Main.USAGE);
+        assertThat(typo.err()).contains("Unknown option").contains("--enigne").contains("Usage: lifeline agent");
+        CliRunner.Run help = run("agent", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--data-dir").contains("--engine");
+    }
+
+    @Test
     void recoverInsistsOnDryRun() {
         assertThat(run("recover", "--data-dir", dir.toString()).code()).isEqualTo(Main.USAGE);
     }

@@ -1,8 +1,8 @@
 package dev.lifeline.agent.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lifeline.core.retry.RetryPolicy;
 import dev.lifeline.core.supervise.PendingStops;
@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +197,11 @@ public final class ConfigLoader {
         return fromEnvironment == null ? "" : fromEnvironment.trim();
     }
 
+    /**
+     * The file's keys, flattened ({@code recovery.parallelism}), read token by token: a tree of the whole file would
+     * need Jackson's object mapper, whose set-up cost every start of the agent a tenth of a second before anything
+     * else could begin.
+     */
     private static Map<String, String> readYaml(Path file) {
         String text;
         try {
@@ -205,36 +209,49 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(text);
+        Map<String, String> flat = new LinkedHashMap<>();
+        try (JsonParser yaml = new YAMLFactory().createParser(text)) {
+            ConfigException meaning = null;
+            try {
+                JsonToken first = yaml.nextToken();
+                if (first != null && first != JsonToken.VALUE_NULL && first != JsonToken.START_OBJECT) {
+                    throw new ConfigException("config file " + file + " must be a YAML mapping of keys, got "
+                            + (first == JsonToken.START_ARRAY ? "a list" : "the single value '" + yaml.getText() + "'"));
+                }
+                if (first == JsonToken.START_OBJECT) {
+                    flatten("", yaml, flat, file);
+                }
+            } catch (ConfigException e) {
+                meaning = e;
+            }
+            // the rest of the file must be valid YAML too, and a syntax error is the first thing to fix
+            while (yaml.nextToken() != null) {
+                yaml.skipChildren();
+            }
+            if (meaning != null) {
+                throw meaning;
+            }
         } catch (JsonProcessingException e) {
             throw new ConfigException("config file " + file + " is not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()), e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        Map<String, String> flat = new LinkedHashMap<>();
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            return flat;
-        }
-        if (!root.isObject()) {
-            throw new ConfigException("config file " + file + " must be a YAML mapping of keys, got " + root.getNodeType());
-        }
-        flatten("", root, flat, file);
         return flat;
     }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-            JsonNode value = e.getValue();
-            if (value.isObject()) {
-                flatten(key, value, out, file);
-            } else if (value.isArray()) {
+    /** Reads the fields of the mapping the parser has just entered, up to its end. */
+    private static void flatten(String prefix, JsonParser yaml, Map<String, String> out, Path file) throws IOException {
+        while (yaml.nextToken() == JsonToken.FIELD_NAME) {
+            String key = prefix.isEmpty() ? yaml.currentName() : prefix + "." + yaml.currentName();
+            JsonToken value = yaml.nextToken();
+            if (value == JsonToken.START_OBJECT) {
+                flatten(key, yaml, out, file);
+            } else if (value == JsonToken.START_ARRAY) {
                 throw new ConfigException(file + ": key " + key + " must be a single value, got a list");
             } else {
                 requireKnown(key, file.toString());
-                out.put(key, value.isNull() ? "" : value.asText());
+                out.put(key, value == JsonToken.VALUE_NULL ? "" : yaml.getText());
             }
         }
     }

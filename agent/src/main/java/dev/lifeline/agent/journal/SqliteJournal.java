@@ -61,7 +61,10 @@ public final class SqliteJournal implements Journal, JobLedger {
     static final int MAX_RUNS = 1_000;
     static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made with the first event, not when the journal opens (which is on the way to every recovery). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private static final TypeReference<Map<String, String>> FIELDS_TYPE = new TypeReference<>() {};
 
     /** Ordered schema migrations; element i brings the schema from version i to version i + 1. */
@@ -174,6 +177,7 @@ public final class SqliteJournal implements Journal, JobLedger {
         Path file = dir.resolve(FILE_NAME);
         try {
             PrivateFiles.ensureDirectory(dir);
+            NativeSqlite.prepare(dir);
             if (PrivateFiles.ensureFile(file)) {
                 // A WAL left without its database would be replayed into the new, empty one: drop it.
                 for (String suffix : new String[] {"-wal", "-shm"}) {
@@ -652,7 +656,7 @@ public final class SqliteJournal implements Journal, JobLedger {
     public void appendEvent(JournalEvent event) {
         String fields;
         try {
-            fields = JSON.writeValueAsString(new TreeMap<>(event.fields()));
+            fields = Json.MAPPER.writeValueAsString(new TreeMap<>(event.fields()));
         } catch (JsonProcessingException e) {
             throw new JournalException("cannot encode the fields of event " + event.kind() + ": " + e, e);
         }
@@ -688,7 +692,7 @@ public final class SqliteJournal implements Journal, JobLedger {
                     while (rs.next()) {
                         Map<String, String> fields;
                         try {
-                            fields = JSON.readValue(rs.getString(4), FIELDS_TYPE);
+                            fields = Json.MAPPER.readValue(rs.getString(4), FIELDS_TYPE);
                         } catch (JsonProcessingException e) {
                             throw new JournalException("journal " + path + " holds an unreadable event: " + e, e);
                         }

@@ -120,6 +120,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFileThatIsNotAMappingOfKeysSaysWhatItIs() throws IOException {
+        for (Map.Entry<String, String> bad : Map.of("- a\n- b\n", "got a list", "just words\n",
+                "got the single value 'just words'", "recovery:\n  parallelism:\n    - 1\n",
+                "key recovery.parallelism must be a single value, got a list").entrySet()) {
+            Path f = yaml(bad.getKey());
+            assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of(), Map.of(), DEFAULT_DIR))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(bad.getValue());
+        }
+        Path empty = yaml("# nothing set\n");
+        assertThat(ConfigLoader.load(Optional.of(empty), Map.of(), Map.of(), DEFAULT_DIR))
+                .isEqualTo(ConfigLoader.load(Optional.empty(), Map.of(), Map.of(), DEFAULT_DIR));
+        Path scalars = yaml("recovery:\n  parallelism: 7\n  settle-time: 1500ms\nengine: ~\n");
+        AgentConfig read = ConfigLoader.load(Optional.of(scalars), Map.of(), Map.of(), DEFAULT_DIR);
+        assertThat(read.recovery().parallelism()).isEqualTo(7);
+        assertThat(read.recovery().settleTime()).isEqualTo(java.time.Duration.ofMillis(1500));
+    }
+
+    @Test
     void shippedExampleFileLoadsAndMatchesTheDefaults() {
         Path example = Path.of("..", "packaging", "lifeline.yaml");
         AgentConfig fromFile = ConfigLoader.load(Optional.of(example), Map.of(), Map.of(), DEFAULT_DIR);
