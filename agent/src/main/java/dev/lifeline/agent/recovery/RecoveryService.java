@@ -92,7 +92,9 @@ public final class RecoveryService {
         }
         crash.reach(CrashPoint.RECOVERY_AFTER_MARKERS);
 
+        Instant listing = clock.instant();
         List<Stack> stacks = inventory.stackStates();
+        Instant listed = clock.instant();
         List<Marker> markers = journal.openMarkers();
         List<StackDecision> decisions = RecoveryPlanner.plan(input(stacks, markers, bootId));
         List<StackOutcome> outcomes = new ArrayList<>();
@@ -100,6 +102,10 @@ public final class RecoveryService {
 
         BootPlan plan = bootPlan(stacks, decisions);
         plan.notes().forEach(n -> log.warn("event=boot_plan_note note=\"{}\"", n));
+        log.info("event=recovery_planned stacks={} to_start={} levels={} engine_list_ms={} plan_ms={}", stacks.size(),
+                plan.levels().stream().mapToInt(List::size).sum(), plan.levels().size(),
+                java.time.Duration.between(listing, listed).toMillis(),
+                java.time.Duration.between(listed, clock.instant()).toMillis());
         Map<StackName, Stack> byName = stacks.stream().collect(Collectors.toMap(Stack::name, s -> s));
         Map<StackName, String> reasons = decisions.stream()
                 .collect(Collectors.toMap(StackDecision::stack, StackDecision::reason, (a, b) -> a));
