@@ -238,6 +238,15 @@ public final class BackupRunner {
     }
 
     private void writeMarker(JobAction.WriteMarker w) {
+        // while every stack still runs: what the resumes will need (not inside any downtime)
+        for (QuiesceTarget t : plan.quiesceOrder()) {
+            try {
+                parts.quiescer().prepare(t.stack(), w.modes().getOrDefault(t.stack(), t.mode()), t.containers());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         try {
             Map<StackName, QuiescedStack> quiesced = new LinkedHashMap<>();
             for (QuiesceTarget t : plan.quiesceOrder()) {

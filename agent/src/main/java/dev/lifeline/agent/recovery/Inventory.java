@@ -61,6 +61,28 @@ public final class Inventory {
                         stacks.stream().map(s -> s.name().value()).sorted().toList()));
     }
 
+    /**
+     * A stack made of the named containers only, each inspected (at once when there are several): for a stack
+     * whose containers are known, cheaper than listing every container of the host, which Podman answers by
+     * checking the state of each. Containers that no longer exist are left out; empty when none is left.
+     */
+    public Optional<Stack> stackOf(StackName name, List<String> containerNames) throws InterruptedException {
+        List<dev.lifeline.core.model.ContainerInfo> found = new java.util.ArrayList<>();
+        try (var inspects = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Optional<dev.lifeline.core.model.ContainerInfo>>> pending =
+                    containerNames.stream().map(c -> inspects.submit(() -> engine.inspect(c))).toList();
+            for (var f : pending) {
+                f.get().ifPresent(found::add);
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        return assembled(found).stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
     /** One stack's states, for acting on it (stop, start). */
     public Optional<Stack> stack(StackName name) {
         return stackStates().stream().filter(s -> s.name().equals(name)).findFirst();

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -69,14 +70,28 @@ public final class ResticRepository implements BackupRepository {
     }
 
     private ResticRepository(ResticConfig config, boolean yielding) {
+        this(config, yielding, new AtomicReference<>());
+    }
+
+    private ResticRepository(ResticConfig config, boolean yielding, AtomicReference<JobListing> listing) {
         this.config = config;
         this.yielding = yielding;
+        this.listing = listing;
     }
+
+    /**
+     * This host's snapshots as listed for the first upload of a job, which the job's other uploads reuse to find
+     * their parents: one restic process per job instead of one per data path (each costs over half a second). The
+     * only snapshots added meanwhile are the job's own, and none of those is the parent of another of its paths.
+     */
+    private record JobListing(String job, List<RepositorySnapshot> snapshots) {}
+
+    private final AtomicReference<JobListing> listing;
 
     /** Runs restic under {@code nice -n} the configured niceness (none when it is 0). */
     @Override
     public ResticRepository yieldingCpu() {
-        return yielding || config.niceness() == 0 ? this : new ResticRepository(config, true);
+        return yielding || config.niceness() == 0 ? this : new ResticRepository(config, true, listing);
     }
 
     public ResticConfig config() {
@@ -154,8 +169,8 @@ public final class ResticRepository implements BackupRepository {
         Map<String, String> sameData = new java.util.TreeMap<>(tags);
         sameData.remove(JOB_TAG);
         if (!sameData.isEmpty()) {
-            parent = snapshots(sameData, redaction).stream()
-                    .filter(s -> s.hostname().equals(config.host()))
+            parent = hostSnapshots(tags.get(JOB_TAG), redaction).stream()
+                    .filter(s -> s.tags().entrySet().containsAll(sameData.entrySet()))
                     .map(RepositorySnapshot::id)
                     .findFirst()
                     .orElse(null);
@@ -204,6 +219,20 @@ public final class ResticRepository implements BackupRepository {
                 result.filesChanged(), result.filesUnmodified(), result.dataAdded(), result.totalBytesProcessed(),
                 outcome.elapsed().toMillis(), incomplete);
         return result;
+    }
+
+    /** This host's snapshots, newest first; listed once per job (see {@link JobListing}). */
+    private List<RepositorySnapshot> hostSnapshots(String job, Redaction redaction) {
+        JobListing known = listing.get();
+        if (job != null && known != null && known.job().equals(job)) {
+            return known.snapshots();
+        }
+        List<RepositorySnapshot> mine = snapshots(Map.of(), redaction).stream()
+                .filter(s -> s.hostname().equals(config.host())).toList();
+        if (job != null) {
+            listing.set(new JobListing(job, mine));
+        }
+        return mine;
     }
 
     @Override

@@ -59,6 +59,30 @@ class ResticFailureTest {
     }
 
     @Test
+    void the_snapshots_are_listed_once_per_job_to_find_every_data_paths_parent() throws Exception {
+        Path listings = dir.resolve("listings");
+        Path standIn = ResticTestSupport.script(dir, "restic-stand-in", """
+                for a in "$@"; do
+                  case "$a" in
+                    snapshots) echo x >> '%s'; echo '[]'; exit 0 ;;
+                    backup) echo '{"message_type":"summary","files_new":1,"snapshot_id":"0123abcd"}'; exit 0 ;;
+                  esac
+                done
+                """.formatted(listings));
+        ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
+                .withBinary(standIn.toString()).withNiceness(10));
+        Path src = Files.createDirectories(dir.resolve("src/a"));
+        Files.createDirectories(dir.resolve("src/b"));
+
+        repo.backup(List.of(Path.of("a")), Map.of("path", "a", "job", "j1"), src.getParent(), null);
+        repo.yieldingCpu().backup(List.of(Path.of("b")), Map.of("path", "b", "job", "j1"), src.getParent(), null);
+        assertThat(Files.readAllLines(listings)).hasSize(1);
+
+        repo.backup(List.of(Path.of("a")), Map.of("path", "a", "job", "j2"), src.getParent(), null);
+        assertThat(Files.readAllLines(listings)).as("a new job lists again").hasSize(2);
+    }
+
+    @Test
     void a_missing_restic_binary_is_named_too_when_restic_runs_under_nice() {
         ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
                 .withBinary("/opt/nowhere/restic").withNiceness(10)).yieldingCpu();

@@ -127,6 +127,37 @@ class ResticRepositoryTest {
     }
 
     @Test
+    void each_data_path_of_a_later_job_gets_its_own_previous_snapshot_as_parent() throws Exception {
+        repo.ensureInitialized();
+        for (String job : List.of("j1", "j2")) {
+            Path snap = dir.resolve("snap-" + job);
+            Files.createDirectories(snap.resolve("a"));
+            Files.createDirectories(snap.resolve("b"));
+            for (int i = 0; i < 3; i++) {
+                Files.writeString(snap.resolve("a/file" + i), "a" + i);
+                Files.setLastModifiedTime(snap.resolve("a/file" + i), java.nio.file.attribute.FileTime.fromMillis(1000));
+            }
+            Files.writeString(snap.resolve("b/only"), "b");
+            Files.setLastModifiedTime(snap.resolve("b/only"), java.nio.file.attribute.FileTime.fromMillis(1000));
+            BackupSummary a = repo.backup(List.of(Path.of("a")), Map.of("stack", "s", "path", "a", "job", job), snap,
+                    null);
+            BackupSummary b = repo.backup(List.of(Path.of("b")), Map.of("stack", "s", "path", "b", "job", job), snap,
+                    null);
+            if (job.equals("j1")) {
+                assertThat(a.filesNew()).isEqualTo(3);
+                assertThat(b.filesNew()).isEqualTo(1);
+            } else {
+                // with its own parent every file is known (unmodified, or changed where only its inode differs, as
+                // in a copy); with no parent, or the other path's snapshot, every file would be new
+                assertThat(a.filesNew()).isZero();
+                assertThat(a.filesUnmodified() + a.filesChanged()).isEqualTo(3);
+                assertThat(b.filesNew()).isZero();
+                assertThat(b.filesUnmodified() + b.filesChanged()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void tags_are_set_and_filter_the_snapshot_list_newest_first() throws Exception {
         repo.ensureInitialized();
         Path src = dir.resolve("src");
