@@ -66,7 +66,7 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Warmup.begin();
+        Warmup warmup = Warmup.begin();
         Map<String, String> flags = new LinkedHashMap<>();
         if (dataDir != null) {
             flags.put("data-dir", dataDir);
@@ -81,6 +81,7 @@ final class AgentCommand implements Callable<Integer> {
         Optional<Path> file = Optional.ofNullable(config)
                 .or(() -> Optional.ofNullable(env.get("LIFELINE_CONFIG")).filter(s -> !s.isBlank()).map(Path::of));
         AgentConfig cfg = ConfigLoader.load(file, env, flags, DataDirs.resolve(Optional.empty()));
+        warmup.awaitLogging();
         Agent agent = new Agent(cfg, env);
         // SIGTERM: record the clean shutdown, leave the apps running, release the journal and the lock.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

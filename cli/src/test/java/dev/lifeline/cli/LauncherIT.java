@@ -46,6 +46,12 @@ class LauncherIT {
             second.terminate();
             assertThat(second.log()).as(second.log()).contains(AGENT_CLASS + " source: shared objects file")
                     .doesNotContain("[error]");
+            // the shipped logging set-up (LogSetup, in code): one key=value line per event, UTC timestamps, and no
+            // SLF4J complaint (a line logged while the warm-up thread still set logging up would be replayed with one)
+            for (AgentProcess run : List.of(first, second)) {
+                assertThat(run.log()).as(run.log()).containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z level=INFO "
+                        + "logger=Agent event=ready ").doesNotContainPattern("SLF4J\\([WEI]\\)");
+            }
         } finally {
             removeArchives();
         }
