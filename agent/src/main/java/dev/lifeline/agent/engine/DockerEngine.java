@@ -135,7 +135,7 @@ public final class DockerEngine implements ContainerEngine {
 
     /** Podman's answer: {@code {"Status":"healthy"|"unhealthy", ...}}, the result of this run. */
     static HealthProbe probeResult(byte[] body) throws IOException {
-        String status = InspectMapper.read(new java.io.ByteArrayInputStream(body)).path("Status").asText("");
+        String status = InspectMapper.read(body).path("Status").asText("");
         return status.equals("healthy") ? HealthProbe.PASSED : HealthProbe.FAILED;
     }
 
@@ -337,11 +337,11 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     private EngineException refusal(String what, int code, DockerHttpClient.Response response) throws IOException {
-        String body = new String(response.getBody().readNBytes(4096), StandardCharsets.UTF_8);
+        byte[] bytes = response.getBody().readNBytes(4096);
+        String body = new String(bytes, StandardCharsets.UTF_8);
         String message;
         try {
-            message = InspectMapper.read(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))
-                    .path("message").asText(body);
+            message = InspectMapper.read(bytes).path("message").asText(body);
         } catch (IOException notJson) {
             message = body;
         }

@@ -38,6 +38,10 @@ final class InspectMapper {
         return Json.MAPPER.readTree(body);
     }
 
+    static JsonNode read(byte[] body) throws IOException {
+        return Json.MAPPER.readTree(body);
+    }
+
     /**
      * The exit code the list call shows in its status text ("Exited (143) 2 minutes ago", the same on Docker and
      * Podman), if it shows one.
