@@ -238,7 +238,17 @@ public final class BackupRunner {
     }
 
     private void writeMarker(JobAction.WriteMarker w) {
-        // while every stack still runs: what the resumes will need (not inside any downtime)
+        // While every stack still runs: open (or create) the repository, so that a wrong password, a locked or an
+        // unreachable repository fails the job before any downtime, and the upload never initializes a repository
+        // concurrently with the resumes (a restic init cut short by a crash is the one step restic cannot repeat).
+        try {
+            parts.repository().ensureInitialized();
+        } catch (RuntimeException e) {
+            log.error("event=backup_repository_unavailable job={} error=\"{}\"", w.jobId(), message(e));
+            events.add(new JobEvent.RepositoryUnavailable(message(e)));
+            return;
+        }
+        // and what the resumes will need (not inside any downtime)
         for (QuiesceTarget t : plan.quiesceOrder()) {
             try {
                 parts.quiescer().prepare(t.stack(), w.modes().getOrDefault(t.stack(), t.mode()), t.containers());
@@ -293,7 +303,6 @@ public final class BackupRunner {
         BackupRepository repository = path == BackupPath.SNAPSHOT ? parts.repository().yieldingCpu()
                 : parts.repository();
         try {
-            repository.ensureInitialized();
             Instant began = parts.clock().instant();
             List<DataPath> todo = paths.stream().filter(p -> stacks.contains(p.stack())).toList();
             int index = 0;

@@ -1,5 +1,6 @@
 package dev.lifeline.agent.restic;
 
+import dev.lifeline.agent.process.ChildProcesses;
 import dev.lifeline.core.repository.RepositoryException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * Runs one restic command from an argument list (never through a shell) with a bounded wait, reading its output
  * line by line while it runs. Interrupting the waiting thread, or reaching the timeout, ends restic: a polite
- * SIGTERM first (restic then removes its lock), SIGKILL when it does not go away.
+ * SIGTERM first (restic then removes its lock), SIGKILL when it does not go away. restic ends with the agent too,
+ * however the agent ends ({@link ChildProcesses}).
  */
 final class ResticProcess {
     /** Lines of stderr kept (restic's check reports every damaged blob there; the rest is only a tail). */
@@ -65,7 +67,7 @@ final class ResticProcess {
         long started = System.nanoTime();
         Process process;
         try {
-            process = builder.start();
+            process = ChildProcesses.bound().start(builder);
         } catch (IOException e) {
             throw new RepositoryException(RepositoryException.Reason.TOOL_MISSING,
                     "cannot run the restic binary '" + command.get(0) + "': " + redaction.scrub(e.getMessage()),

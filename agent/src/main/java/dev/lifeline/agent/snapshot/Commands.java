@@ -1,5 +1,6 @@
 package dev.lifeline.agent.snapshot;
 
+import dev.lifeline.agent.process.ChildProcesses;
 import dev.lifeline.core.snapshot.SnapshotException;
 import java.io.File;
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class Commands {
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process process;
         try {
-            process = builder.start();
+            process = ChildProcesses.bound().start(builder);
         } catch (IOException e) {
             throw new SnapshotException("cannot run " + command.getFirst() + " (" + e.getMessage() + "): install it "
                     + "(scripts/setup-host installs btrfs-progs) or use another snapshot provider", e);

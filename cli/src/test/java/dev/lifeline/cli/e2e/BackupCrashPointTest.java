@@ -122,7 +122,9 @@ class BackupCrashPointTest extends RealEngineTest {
             assertThat(stacks.get("cache").get("intent").asText()).isEqualTo("running");
             // A new job runs fine afterwards: nothing was left locked.
             String next = BackupHost.startBackup(last, "db").get("job").asText();
-            assertThat(BackupHost.awaitPhase(last, next, "done", "failed").get("phase").asText()).isEqualTo("done");
+            JsonNode after = BackupHost.awaitPhase(last, next, "done", "failed");
+            assertThat(after.get("phase").asText()).as("the next job\n" + after + "\n" + b.host.agentLogs())
+                    .isEqualTo("done");
         }
     }
 }

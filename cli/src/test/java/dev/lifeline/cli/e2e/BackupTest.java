@@ -329,6 +329,20 @@ class BackupTest extends RealEngineTest {
             assertThat(b.host.isRunning("web")).isTrue();
             Files.delete(blocker);
 
+            // A repository the password does not open fails the job before any stack is touched: no downtime.
+            String rightPassword = Files.readString(b.passwordFile);
+            Files.writeString(b.passwordFile, "not-the-password\n");
+            Instant webStarted = b.host.startedAt("web");
+            String lockedOut = BackupHost.startBackup(agent, "web").get("job").asText();
+            JsonNode repoFailed = BackupHost.awaitPhase(agent, lockedOut, "done", "failed");
+            Files.writeString(b.passwordFile, rightPassword);
+            assertThat(repoFailed.get("phase").asText()).isEqualTo("failed");
+            assertThat(repoFailed.get("failure").asText()).contains("the backup repository cannot be used")
+                    .contains("password").contains("no stack was touched");
+            assertThat(BackupHost.stack(repoFailed, "web").get("status").asText()).isEqualTo("planned");
+            assertThat(b.host.startedAt("web")).as("web was never stopped").isEqualTo(webStarted);
+            assertThat(agent.log()).doesNotContain("not-the-password");
+
             // Unknown stacks are refused by name.
             HttpResponse<String> unknown = agent.post("/backup", "{\"stacks\":[\"nope\"]}");
             assertThat(unknown.statusCode()).isEqualTo(404);

@@ -5,6 +5,7 @@ import dev.lifeline.core.backup.JobEvent.Cancel;
 import dev.lifeline.core.backup.JobEvent.MarkerWriteFailed;
 import dev.lifeline.core.backup.JobEvent.MarkerWritten;
 import dev.lifeline.core.backup.JobEvent.QuiesceFailed;
+import dev.lifeline.core.backup.JobEvent.RepositoryUnavailable;
 import dev.lifeline.core.backup.JobEvent.ResumeFailed;
 import dev.lifeline.core.backup.JobEvent.SnapshotFailed;
 import dev.lifeline.core.backup.JobEvent.SnapshotsTaken;
@@ -179,6 +180,13 @@ public final class BackupCycle {
                     if (marker == Marker.WRITING) {
                         marker = Marker.WRITE_FAILED;
                         fail("could not write the quiesce marker (" + failed.reason() + "); no stack was touched");
+                    }
+                }
+                case RepositoryUnavailable unavailable -> {
+                    if (marker == Marker.WRITING) {
+                        marker = Marker.WRITE_FAILED;
+                        fail("the backup repository cannot be used (" + unavailable.reason()
+                                + "); no stack was touched");
                     }
                 }
                 case StackQuiesced quiesced -> update(quiesced.stack(), d -> d.status() == Status.PLANNED ? d

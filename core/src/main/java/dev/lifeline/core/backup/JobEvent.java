@@ -12,6 +12,12 @@ public sealed interface JobEvent {
 
     record MarkerWriteFailed(String reason) implements JobEvent {}
 
+    /**
+     * The backup repository could not be opened (or created) before the marker: the job ends before any stack is
+     * touched, since a backup that cannot be stored must not cost the apps any downtime.
+     */
+    record RepositoryUnavailable(String reason) implements JobEvent {}
+
     record StackQuiesced(StackName stack) implements JobEvent {}
 
     /** The quiesce failed; the stack may be partly quiesced, so it is resumed. */

@@ -189,7 +189,9 @@ class BackupCycleSimulationTest {
             pending.remove(action);
             boolean fail = allowFailure && random.nextDouble() < failureRate;
             feed(switch (action) {
-                case WriteMarker w -> fail ? new JobEvent.MarkerWriteFailed("io") : new JobEvent.MarkerWritten();
+                case WriteMarker w -> !fail ? new JobEvent.MarkerWritten()
+                        : random.nextBoolean() ? new JobEvent.MarkerWriteFailed("io")
+                        : new JobEvent.RepositoryUnavailable("locked");
                 case Quiesce q -> fail ? new JobEvent.QuiesceFailed(q.stack(), "timeout")
                         : new JobEvent.StackQuiesced(q.stack());
                 case TakeSnapshots t -> fail ? new JobEvent.SnapshotFailed("pool") : new JobEvent.SnapshotsTaken();

@@ -170,6 +170,17 @@ class BackupCycleTest {
     }
 
     @Test
+    void aRepositoryThatCannotBeOpenedTouchesNoStackAndFailsTheJobWithTheReason() {
+        Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
+        d.feed(new Start());
+        d.feed(new JobEvent.RepositoryUnavailable("wrong password"));
+        d.feed(new MarkerWritten()); // a late outcome changes nothing
+        assertThat(d.trace()).isEqualTo("marker[app, db], record failed");
+        assertThat(d.state.failure()).contains("the backup repository cannot be used (wrong password); no stack was"
+                + " touched");
+    }
+
+    @Test
     void aQuiesceFailureResumesEveryStackTouchedSoFarIncludingThePartlyQuiescedOne() {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
         d.feed(new Start());

@@ -162,8 +162,23 @@ public final class AgentProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed that was not already durable. */
     public void kill9() {
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
         waitExit();
+        // The agent's children (restic, btrfs, cp) end with it: one left running would go on writing the repository
+        // or a staging folder behind the next agent's back.
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        List<ProcessHandle> alive = children;
+        while (!(alive = alive.stream().filter(ProcessHandle::isAlive).toList()).isEmpty()
+                && Instant.now().isBefore(deadline)) {
+            pause(20);
+        }
+        if (!alive.isEmpty()) {
+            String survivors = alive.stream().map(h -> h.pid() + " " + h.info().commandLine().orElse("?"))
+                    .collect(java.util.stream.Collectors.joining("; "));
+            alive.forEach(ProcessHandle::destroyForcibly);
+            throw new IllegalStateException("the killed agent left child processes running: " + survivors);
+        }
     }
 
     /** SIGTERM: the agent's clean shutdown. Returns the exit code. */
