@@ -242,7 +242,7 @@ public final class BackupRunner {
         // unreachable repository fails the job before any downtime, and the upload never initializes a repository
         // concurrently with the resumes (a restic init cut short by a crash is the one step restic cannot repeat).
         try {
-            parts.repository().ensureInitialized();
+            parts.repository().prepareJob(w.jobId());
         } catch (RuntimeException e) {
             log.error("event=backup_repository_unavailable job={} error=\"{}\"", w.jobId(), message(e));
             events.add(new JobEvent.RepositoryUnavailable(message(e)));
@@ -279,16 +279,33 @@ public final class BackupRunner {
                 : previous).thenRunAsync(task, workers));
     }
 
+    /**
+     * Snapshots every data path of {@code stacks} at once: each is a few small writes and one short process, they
+     * are independent, and the stacks are down meanwhile. Every take ends before the outcome is reported, so a
+     * failure leaves only snapshots the job knows of (and deletes).
+     */
     private void takeSnapshots(List<StackName> stacks) {
-        try {
-            for (DataPath p : paths) {
-                if (stacks.contains(p.stack()) && !taken.containsKey(p.source())) {
-                    Snapshot s = parts.snapshots().take(p.source(), jobId(), parts.clock().instant());
-                    taken.put(p.source(), s);
-                    log.info("event=snapshot_taken job={} stack={} source={} provider={}", jobId(), p.stack(),
-                            p.source(), s.provider());
-                }
+        List<DataPath> todo = paths.stream()
+                .filter(p -> stacks.contains(p.stack()) && !taken.containsKey(p.source())).toList();
+        List<CompletableFuture<Void>> takes = todo.stream().map(p -> CompletableFuture.runAsync(() -> {
+            Snapshot s = parts.snapshots().take(p.source(), jobId(), parts.clock().instant());
+            taken.put(p.source(), s);
+            log.info("event=snapshot_taken job={} stack={} source={} provider={}", jobId(), p.stack(), p.source(),
+                    s.provider());
+        }, todo.size() == 1 ? Runnable::run : workers)).toList();
+        List<String> failures = new ArrayList<>();
+        for (CompletableFuture<Void> take : takes) {
+            try {
+                take.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                failures.add(message(e.getCause()));
             }
+        }
+        if (!failures.isEmpty()) {
+            events.add(new JobEvent.SnapshotFailed(String.join("; ", failures)));
+            return;
+        }
+        try {
             parts.crash().reach(CrashPoint.BACKUP_AFTER_SNAPSHOT);
             events.add(new JobEvent.SnapshotsTaken());
         } catch (RuntimeException e) {
@@ -326,7 +343,7 @@ public final class BackupRunner {
                                 pr.bytesDone(), pr.totalBytes(), pr.filesDone(), pr.totalFiles(),
                                 Duration.between(began, parts.clock().instant()).toMillis() / 1000.0));
                 uploads.add(new JobView.Upload(p.stack().value(), p.source().toString(), summary.snapshotId(),
-                        summary.dataAdded(), summary.totalBytesProcessed()));
+                        summary.dataAdded(), summary.totalBytesProcessed(), parts.clock().instant()));
                 log.info("event=data_path_uploaded job={} stack={} source={} snapshot={} data_added={}", jobId(),
                         p.stack(), p.source(), summary.snapshotId(), summary.dataAdded());
                 if (index++ == 0) {

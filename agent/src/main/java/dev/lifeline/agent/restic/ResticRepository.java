@@ -141,6 +141,31 @@ public final class ResticRepository implements BackupRepository {
     /**
      * {@inheritDoc}
      *
+     * <p>One restic run where there were two (every run pays restic's start and key derivation, most of a second on
+     * a small host): listing the snapshots opens the repository as {@code cat config} would, and the listing is
+     * kept as the job's parents. A repository that does not exist yet is created, and has no parents.
+     */
+    @Override
+    public void prepareJob(String jobId) {
+        Redaction redaction = prepare();
+        ResticProcess.Outcome listed = run("snapshots", List.of("snapshots", "--json"), null,
+                config.timeouts().quick(), null, redaction);
+        if (!listed.ok()) {
+            Reason reason = classify(listed.exitCode(), listed.stderrText());
+            if (reason != Reason.NOT_INITIALIZED) {
+                throw failure("open the repository", reason, listed, redaction);
+            }
+            ensureInitialized();
+            listing.set(new JobListing(jobId, List.of()));
+            return;
+        }
+        listing.set(new JobListing(jobId, hostOnly(parseSnapshots(listed, redaction))));
+        log.info("event=repository_ready repo={} job={}", redaction.repository(), jobId);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>The paths are handed to restic relative to {@code workingDir}, with {@code workingDir} as restic's working
      * directory, so the snapshot's tree is relative to it (see {@link BackupRepository#backup}). Because the
      * per-job snapshot location differs between runs, restic would not find the previous snapshot by path; the
@@ -227,8 +252,7 @@ public final class ResticRepository implements BackupRepository {
         if (job != null && known != null && known.job().equals(job)) {
             return known.snapshots();
         }
-        List<RepositorySnapshot> mine = snapshots(Map.of(), redaction).stream()
-                .filter(s -> s.hostname().equals(config.host())).toList();
+        List<RepositorySnapshot> mine = hostOnly(snapshots(Map.of(), redaction));
         if (job != null) {
             listing.set(new JobListing(job, mine));
         }
@@ -251,6 +275,15 @@ public final class ResticRepository implements BackupRepository {
         if (!outcome.ok()) {
             throw failure("list snapshots", classify(outcome.exitCode(), outcome.stderrText()), outcome, redaction);
         }
+        return parseSnapshots(outcome, redaction);
+    }
+
+    private List<RepositorySnapshot> hostOnly(List<RepositorySnapshot> all) {
+        return all.stream().filter(s -> s.hostname().equals(config.host())).toList();
+    }
+
+    /** The snapshots of a successful {@code restic snapshots --json}, newest first. */
+    private List<RepositorySnapshot> parseSnapshots(ResticProcess.Outcome outcome, Redaction redaction) {
         List<RepositorySnapshot> result = new ArrayList<>();
         for (String line : outcome.stdout()) {
             if (!line.startsWith("[")) {

@@ -157,8 +157,13 @@ public final class StagingCopyProvider implements SnapshotProvider {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One copy at a time: each measures the free space the copies before it left.
+     */
     @Override
-    public Snapshot take(Path dataPath, String jobId, Instant now) {
+    public synchronized Snapshot take(Path dataPath, String jobId, Instant now) {
         Snapshot.requireJobId(jobId);
         Planned p = plan(dataPath);
         if (p.plan() == null) {

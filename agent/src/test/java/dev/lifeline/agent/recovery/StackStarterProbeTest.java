@@ -55,6 +55,47 @@ class StackStarterProbeTest {
     }
 
     @Test
+    void aContainerKnownToHaveAHealthcheckIsProbedRightAfterItsStartWithoutAnInspectionFirst()
+            throws InterruptedException {
+        engine.healthchecksOnRequest(true);
+        engine.add("db", Map.of("lifeline.stack", "db"), Healthcheck.afterProbes(1));
+        learnWhileRunning("db");
+        int before = engine.calls().size();
+
+        StartOutcome outcome = starter.start(inventory.require(StackName.of("db")), ONE_ATTEMPT, CrashPoints.NONE, "");
+
+        assertThat(outcome).isInstanceOf(StartOutcome.Started.class);
+        // the inventory's own reads aside, the start is followed by one probe and nothing else
+        List<String> after = engine.calls().subList(before, engine.calls().size()).stream()
+                .map(FakeEngine.Call::action).dropWhile(a -> !a.equals("start")).toList();
+        assertThat(after).containsExactly("start", "healthcheck");
+    }
+
+    @Test
+    void aProbeThatCannotRunFallsBackToAnInspectionWhichSeesTheContainerEnded() throws InterruptedException {
+        engine.healthchecksOnRequest(true);
+        engine.add("crashy", Map.of("lifeline.stack", "crashy"), Healthcheck.never());
+        // the container dies during the first wait after a failing probe
+        StackStarter crashing = new StackStarter(engine, new OwnActions(clock), clock, d -> {
+            engine.crash("crashy", 1);
+            clock.advance(d);
+        }, new Random(1), SETTLE);
+        engine.alreadyRunning("crashy");
+        crashing.learn(engine.inspect("crashy").orElseThrow());
+        engine.stop(engine.inspect("crashy").orElseThrow().id(), Duration.ofSeconds(1));
+
+        StartOutcome outcome = crashing.start(inventory.require(StackName.of("crashy")), ONE_ATTEMPT,
+                CrashPoints.NONE, "");
+
+        assertThat(outcome).isInstanceOf(StartOutcome.Failed.class);
+        // the inspection after the probe that could not run saw the exit, at once (not at the attempt timeout)
+        assertThat(((StartOutcome.Failed) outcome).lastError()).isEqualTo("container crashy exited with code 1 while"
+                + " starting");
+        assertThat(calls("healthcheck")).hasSize(1);
+        assertThat(Duration.between(lastCall("start").at(), clock.instant())).isEqualTo(StackStarter.PROBE_MIN_GAP);
+    }
+
+    @Test
     void probesSpreadOutForASlowContainer() throws InterruptedException {
         engine.healthchecksOnRequest(true);
         engine.add("slow", Map.of("lifeline.stack", "slow"), Healthcheck.after(Duration.ofSeconds(30)));

@@ -83,6 +83,51 @@ class ResticFailureTest {
     }
 
     @Test
+    void preparing_a_job_opens_the_repository_and_lists_its_parents_in_one_run_the_upload_does_not_repeat()
+            throws Exception {
+        Path runs = dir.resolve("runs");
+        Path standIn = ResticTestSupport.script(dir, "restic-stand-in", """
+                for a in "$@"; do
+                  case "$a" in
+                    snapshots|cat|init) echo "$a" >> '%s' ;;
+                  esac
+                  case "$a" in
+                    snapshots) echo '[]'; exit 0 ;;
+                    backup) echo '{"message_type":"summary","files_new":1,"snapshot_id":"0123abcd"}'; exit 0 ;;
+                  esac
+                done
+                """.formatted(runs));
+        ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
+                .withBinary(standIn.toString()).withNiceness(10));
+        Path src = Files.createDirectories(dir.resolve("src/a"));
+
+        repo.prepareJob("j1");
+        repo.yieldingCpu().backup(List.of(Path.of("a")), Map.of("path", "a", "job", "j1"), src.getParent(), null);
+
+        assertThat(Files.readAllLines(runs)).containsExactly("snapshots");
+    }
+
+    @Test
+    void preparing_a_job_creates_a_missing_repository_and_refuses_a_wrong_password() throws Exception {
+        ResticTestSupport.requireRestic();
+        Path location = dir.resolve("fresh-repo");
+        ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, location, passwordFile));
+
+        repo.prepareJob("j1");
+        assertThat(location.resolve("config")).exists();
+        repo.prepareJob("j2"); // exists now: opened, not created again
+        assertThat(Files.list(location.resolve("keys")).count()).isEqualTo(1);
+
+        Path wrong = dir.resolve("wrong.pw");
+        Files.writeString(wrong, "not-it\n");
+        Files.setPosixFilePermissions(wrong, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ResticRepository other = new ResticRepository(ResticTestSupport.config(dir, location, wrong));
+        RepositoryException e = catchThrowableOfType(RepositoryException.class, () -> other.prepareJob("j3"));
+        assertThat(e.reason()).isEqualTo(Reason.WRONG_PASSWORD);
+        assertThat(Files.list(location.resolve("keys")).count()).isEqualTo(1);
+    }
+
+    @Test
     void a_missing_restic_binary_is_named_too_when_restic_runs_under_nice() {
         ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
                 .withBinary("/opt/nowhere/restic").withNiceness(10)).yieldingCpu();

@@ -30,6 +30,15 @@ public interface BackupRepository {
     void ensureInitialized();
 
     /**
+     * Opens the repository for backup job {@code jobId} before anything is stopped: as {@link #ensureInitialized},
+     * and an implementation may also read now what the job's backups will need (restic: this host's snapshots, for
+     * each data path's parent), so that the upload does not. The same errors as {@link #ensureInitialized}.
+     */
+    default void prepareJob(String jobId) {
+        ensureInitialized();
+    }
+
+    /**
      * Backs up {@code paths} and returns once the snapshot is stored.
      *
      * <p>{@code workingDir} is the root the snapshot is taken from (for Lifeline: the per-job filesystem snapshot
