@@ -106,8 +106,12 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
         } catch (IOException e) {
             return new Planned(null, "cannot find the subvolume of " + data + ": " + e);
         }
-        long id = subvolumeId(subvolume);
-        if (id == TOP_LEVEL_SUBVOLUME_ID) {
+        // Only the mount's own root can be the top-level subvolume (every subvolume below it is a nested one, with an
+        // id from 256), and the mount table names the subvolume mounted there: no btrfs process needed, which
+        // matters because take() plans again inside the downtime.
+        boolean topLevel = subvolume.equals(mount.mountPoint())
+                && mount.btrfsSubvolumeId().orElseGet(() -> subvolumeId(subvolume)) == TOP_LEVEL_SUBVOLUME_ID;
+        if (topLevel) {
             return new Planned(null, data + " is on btrfs but in the top-level subvolume of " + mount.mountPoint()
                     + ", not in a subvolume of its own, and a snapshot would take the whole filesystem: make the data "
                     + "a subvolume (btrfs subvolume create a new one, move the data in, rename it into place)");

@@ -20,8 +20,23 @@ final class MountTable {
      *
      * @param device {@code major:minor} of the filesystem; equal for every mount of the same filesystem
      * @param root the folder of the filesystem mounted here ({@code /} unless a subvolume or bind mount)
+     * @param superOptions the filesystem's options for this mount ({@code rw,subvolid=5,subvol=/} for btrfs)
      */
-    record Mount(String device, String root, Path mountPoint, String fsType, String source) {}
+    record Mount(String device, String root, Path mountPoint, String fsType, String source, String superOptions) {
+        /** For btrfs: the id of the subvolume mounted here ({@code subvolid=} among the super options), if shown. */
+        Optional<Long> btrfsSubvolumeId() {
+            for (String option : superOptions.split(",")) {
+                if (option.startsWith("subvolid=")) {
+                    try {
+                        return Optional.of(Long.parseLong(option.substring("subvolid=".length())));
+                    } catch (NumberFormatException e) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    }
 
     private final List<Mount> mounts;
 
@@ -78,7 +93,10 @@ final class MountTable {
         }
     }
 
-    /** Parses mountinfo lines: {@code id parent major:minor root mountpoint options [tags...] - fstype source ...}. */
+    /**
+     * Parses mountinfo lines:
+     * {@code id parent major:minor root mountpoint options [tags...] - fstype source superoptions}.
+     */
     static MountTable parse(List<String> lines) {
         List<Mount> result = new ArrayList<>();
         for (String line : lines) {
@@ -93,7 +111,8 @@ final class MountTable {
             if (f.length < 7 || dash < 0 || dash + 2 >= f.length) {
                 continue;
             }
-            result.add(new Mount(f[2], unescape(f[3]), Path.of(unescape(f[4])), f[dash + 1], unescape(f[dash + 2])));
+            result.add(new Mount(f[2], unescape(f[3]), Path.of(unescape(f[4])), f[dash + 1], unescape(f[dash + 2]),
+                    dash + 3 < f.length ? f[dash + 3] : ""));
         }
         return new MountTable(result);
     }

@@ -37,6 +37,17 @@ class SnapshotMountTableTest {
     }
 
     @Test
+    void theSubvolumeMountedHereComesFromTheSuperOptions() {
+        assertThat(TABLE.find(Path.of("/srv/a")).orElseThrow().btrfsSubvolumeId()).contains(5L);
+        assertThat(TABLE.find(Path.of("/srv/data dir/pg")).orElseThrow().btrfsSubvolumeId()).contains(256L);
+        assertThat(TABLE.find(Path.of("/srv/stack/db")).orElseThrow().btrfsSubvolumeId()).isEmpty();
+        assertThat(MountTable.parse(List.of("40 22 0:35 / /x rw - btrfs /dev/loop0 rw,subvolid=oops"))
+                .find(Path.of("/x")).orElseThrow().btrfsSubvolumeId()).isEmpty();
+        assertThat(MountTable.parse(List.of("40 22 0:35 / /x rw - btrfs /dev/loop0"))
+                .find(Path.of("/x")).orElseThrow().btrfsSubvolumeId()).isEmpty();
+    }
+
+    @Test
     void readsThisProcessesMounts() {
         assertThat(MountTable.read().find(Path.of("/")).orElseThrow().mountPoint()).isEqualTo(Path.of("/"));
     }
