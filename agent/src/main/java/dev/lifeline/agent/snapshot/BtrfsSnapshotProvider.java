@@ -224,6 +224,8 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
         if (mount.isEmpty() || !mount.get().fsType().equals("btrfs")) {
             return List.of();
         }
-        return SnapshotRecords.list(folderFor(mount.get()), jobIdPrefix, NAME);
+        Path folder = folderFor(mount.get());
+        SnapshotRecords.sweepUnrecorded(folder, jobIdPrefix, snapshotFolder == null ? DEFAULT_FOLDER : null);
+        return SnapshotRecords.list(folder, jobIdPrefix, NAME);
     }
 }

@@ -110,6 +110,51 @@ final class SnapshotRecords {
     }
 
     /**
+     * Removes what a reservation cut short by a crash left under {@code base}: a job folder (whose id starts with
+     * {@code jobIdPrefix}) holding no record, only an unfinished record ({@code .tmp}) or nothing, is removed with
+     * those; then, like {@link #forget}, the provider's own default folder when it is empty. A folder holding
+     * anything else is left alone. The snapshot itself is made only after its record, so no snapshot is lost here.
+     */
+    static void sweepUnrecorded(Path base, String jobIdPrefix, String ownBase) {
+        if (!Files.isDirectory(base, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            try (DirectoryStream<Path> jobs = Files.newDirectoryStream(base)) {
+                for (Path job : jobs) {
+                    if (!job.getFileName().toString().startsWith(jobIdPrefix)
+                            || !Files.isDirectory(job, LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    List<Path> unfinished = new ArrayList<>();
+                    boolean recorded = false;
+                    try (DirectoryStream<Path> entries = Files.newDirectoryStream(job)) {
+                        for (Path entry : entries) {
+                            String name = entry.getFileName().toString();
+                            recorded |= name.endsWith(SUFFIX);
+                            if (name.endsWith(SUFFIX + ".tmp")) {
+                                unfinished.add(entry);
+                            }
+                        }
+                    }
+                    if (!recorded) {
+                        for (Path tmp : unfinished) {
+                            Files.deleteIfExists(tmp);
+                        }
+                        removeIfEmptyFolder(job);
+                    }
+                }
+            }
+            if (ownBase != null && base.getFileName() != null && base.getFileName().toString().equals(ownBase)) {
+                removeIfEmptyFolder(base);
+            }
+        } catch (IOException e) {
+            throw new SnapshotException("cannot clean up unfinished snapshots in " + base + " (" + e
+                    + "): check its permissions", e);
+        }
+    }
+
+    /**
      * Checks that {@code s}'s handle is one of ours before deleting it: {@code <base>/<jobId>/<name>} with a record
      * beside it (or nothing there at all, which makes delete a no-op).
      */

@@ -291,6 +291,8 @@ public final class StagingCopyProvider implements SnapshotProvider {
         if (mount.isEmpty()) {
             return List.of();
         }
-        return SnapshotRecords.list(folderFor(mount.get()), jobIdPrefix, NAME);
+        Path folder = folderFor(mount.get());
+        SnapshotRecords.sweepUnrecorded(folder, jobIdPrefix, stagingFolder == null ? DEFAULT_FOLDER : null);
+        return SnapshotRecords.list(folder, jobIdPrefix, NAME);
     }
 }

@@ -145,6 +145,29 @@ class BtrfsSnapshotProviderTest {
     }
 
     @Test
+    void aReservationCutShortBeforeItsRecordLeavesNothingBehind() throws IOException {
+        Path vol = btrfs.subvolume("cut-short");
+        Path folder = btrfs.mountPoint().resolve(BtrfsSnapshotProvider.DEFAULT_FOLDER);
+        // A crash right after the job folder was made, and one while the record was being written.
+        Path empty = Files.createDirectories(folder.resolve("job-cut-1"));
+        Path unfinished = Files.createDirectories(folder.resolve("job-cut-2"));
+        Files.writeString(unfinished.resolve("cut-short-1234abcd.snapshot.tmp"), "provider=btrfs\n");
+        // A file Lifeline never writes: the folder is left alone, whatever its name.
+        Path stranger = Files.createDirectories(folder.resolve("job-cut-3"));
+        Files.writeString(stranger.resolve("notes.txt"), "someone's");
+
+        assertThat(provider.leftovers(vol, "job-cut-")).isEmpty();
+
+        assertThat(empty).doesNotExist();
+        assertThat(unfinished).doesNotExist();
+        assertThat(stranger.resolve("notes.txt")).exists();
+        Files.delete(stranger.resolve("notes.txt"));
+        Files.delete(stranger);
+        assertThat(provider.leftovers(vol, "")).isEmpty();
+        assertThat(folder).as("the default folder goes when nothing is left in it").doesNotExist();
+    }
+
+    @Test
     void leftoversOfACrashedJobAreFoundAndCleaned() throws IOException {
         Path a = btrfs.subvolume("crash-a");
         Path b = btrfs.subvolume("crash-b");

@@ -65,7 +65,9 @@ public interface SnapshotProvider {
     /**
      * Snapshots this provider keeps on the filesystem of {@code dataPath} (for any data path there) whose job id
      * starts with {@code jobIdPrefix} (empty for all): what crashed or unfinished jobs left behind, to pass to
-     * {@link #delete}. Half-made ones are included. A filesystem the provider does not support has none.
+     * {@link #delete}. Half-made ones are included; what a crash left before a snapshot's record existed (an empty
+     * job folder, an unfinished record) is removed here, as there is no snapshot to hand out for it. A filesystem
+     * the provider does not support has none.
      */
     List<Snapshot> leftovers(Path dataPath, String jobIdPrefix);
 }
