@@ -248,14 +248,7 @@ public final class StackStarter {
 
     private Look look(ContainerInfo container, Map<String, Probing> probing) {
         Probing p = probing.get(container.id());
-        if (p == null && healthchecked.getOrDefault(container.id(), false)) {
-            // Known to have a healthcheck: a passing first probe says all an inspection would (it runs only in a
-            // running container), one round trip sooner. A probe that does not run falls through to the inspection.
-            Look probed = probe(container, null, probing);
-            if (probed != null) {
-                return probed;
-            }
-        } else if (p != null) {
+        if (p != null) {
             if (clock.instant().isBefore(p.next())) {
                 return new Look(container, p.next());
             }

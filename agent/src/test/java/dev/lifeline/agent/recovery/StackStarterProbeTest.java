@@ -55,23 +55,6 @@ class StackStarterProbeTest {
     }
 
     @Test
-    void aContainerKnownToHaveAHealthcheckIsProbedRightAfterItsStartWithoutAnInspectionFirst()
-            throws InterruptedException {
-        engine.healthchecksOnRequest(true);
-        engine.add("db", Map.of("lifeline.stack", "db"), Healthcheck.afterProbes(1));
-        learnWhileRunning("db");
-        int before = engine.calls().size();
-
-        StartOutcome outcome = starter.start(inventory.require(StackName.of("db")), ONE_ATTEMPT, CrashPoints.NONE, "");
-
-        assertThat(outcome).isInstanceOf(StartOutcome.Started.class);
-        // the inventory's own reads aside, the start is followed by one probe and nothing else
-        List<String> after = engine.calls().subList(before, engine.calls().size()).stream()
-                .map(FakeEngine.Call::action).dropWhile(a -> !a.equals("start")).toList();
-        assertThat(after).containsExactly("start", "healthcheck");
-    }
-
-    @Test
     void aProbeThatCannotRunFallsBackToAnInspectionWhichSeesTheContainerEnded() throws InterruptedException {
         engine.healthchecksOnRequest(true);
         engine.add("crashy", Map.of("lifeline.stack", "crashy"), Healthcheck.never());
