@@ -61,31 +61,23 @@ class ResticFailureTest {
     @Test
     void the_snapshots_are_listed_once_per_job_to_find_every_data_paths_parent() throws Exception {
         Path listings = dir.resolve("listings");
-        Path standIn = ResticTestSupport.script(dir, "restic-stand-in", """
-                for a in "$@"; do
-                  case "$a" in
-                    snapshots) echo x >> '%s'; echo '[]'; exit 0 ;;
-                    backup) echo '{"message_type":"summary","files_new":1,"snapshot_id":"0123abcd"}'; exit 0 ;;
-                  esac
-                done
-                """.formatted(listings));
-        ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
-                .withBinary(standIn.toString()).withNiceness(10));
+        ResticRepository repo = countingStandIn(listings);
         Path src = Files.createDirectories(dir.resolve("src/a"));
         Files.createDirectories(dir.resolve("src/b"));
 
         repo.backup(List.of(Path.of("a")), Map.of("path", "a", "job", "j1"), src.getParent(), null);
         repo.yieldingCpu().backup(List.of(Path.of("b")), Map.of("path", "b", "job", "j1"), src.getParent(), null);
-        assertThat(Files.readAllLines(listings)).hasSize(1);
+        assertThat(Files.readAllLines(listings)).containsExactly("snapshots");
 
         repo.backup(List.of(Path.of("a")), Map.of("path", "a", "job", "j2"), src.getParent(), null);
         assertThat(Files.readAllLines(listings)).as("a new job lists again").hasSize(2);
     }
 
-    @Test
-    void preparing_a_job_opens_the_repository_and_lists_its_parents_in_one_run_the_upload_does_not_repeat()
-            throws Exception {
-        Path runs = dir.resolve("runs");
+    /**
+     * A stand-in for restic (this checks which restic runs the agent makes, not restic): it appends every
+     * {@code snapshots}, {@code cat} and {@code init} run to {@code runs}, lists no snapshots and stores any backup.
+     */
+    private ResticRepository countingStandIn(Path runs) throws Exception {
         Path standIn = ResticTestSupport.script(dir, "restic-stand-in", """
                 for a in "$@"; do
                   case "$a" in
@@ -97,8 +89,15 @@ class ResticFailureTest {
                   esac
                 done
                 """.formatted(runs));
-        ResticRepository repo = new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
+        return new ResticRepository(ResticTestSupport.config(dir, dir.resolve("repo"), passwordFile)
                 .withBinary(standIn.toString()).withNiceness(10));
+    }
+
+    @Test
+    void preparing_a_job_opens_the_repository_and_lists_its_parents_in_one_run_the_upload_does_not_repeat()
+            throws Exception {
+        Path runs = dir.resolve("runs");
+        ResticRepository repo = countingStandIn(runs);
         Path src = Files.createDirectories(dir.resolve("src/a"));
 
         repo.prepareJob("j1");
