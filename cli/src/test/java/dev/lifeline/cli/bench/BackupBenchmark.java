@@ -297,6 +297,7 @@ public final class BackupBenchmark {
             Thread.sleep(2000);
             OutageProbe probe = new OutageProbe(socketDirs.get(mode));
             Thread probeThread = Thread.ofPlatform().daemon().start(probe);
+            double[] cpuBefore = cpu(agent);
             HttpResponse<String> answer = agent.post("/backup", "{\"stacks\":[\"" + stack + "\"]}");
             if (answer.statusCode() != 202) {
                 throw new IllegalStateException("POST /backup answered " + answer.statusCode() + ": " + answer.body());
@@ -309,6 +310,7 @@ public final class BackupBenchmark {
             probe.stop.set(true);
             probeThread.join();
             JsonNode record = awaitJob(agent, job, false);
+            double[] cpuAfter = cpu(agent);
             if (!"done".equals(record.get("phase").asText())) {
                 throw new IllegalStateException(mode.title + ": job " + job + " ended " + record.get("phase").asText()
                         + ": " + record.get("failure") + "\n" + record.toPrettyString() + "\n" + agent.log());
@@ -339,6 +341,9 @@ public final class BackupBenchmark {
             log("%s run %d: downtime %.0f ms (probe: %.0f ms), upload %.1f MB in %.1f s = %.1f MB/s (restic's own run "
                     + "%.1f s; to done %.1f s), job %.1f s", mode.title, run, downtime, probe.longestOutageMs(),
                     bytes / 1e6, uploadSeconds, bytes / 1e6 / uploadSeconds, resticSeconds, phaseSeconds, jobSeconds);
+            log("%s run %d: CPU from the request to the record (s): agent %.2f, its children (restic, btrfs) %.2f, "
+                    + "podman service %.2f, whole machine %.2f", mode.title, run, cpuAfter[0] - cpuBefore[0],
+                    cpuAfter[1] - cpuBefore[1], cpuAfter[2] - cpuBefore[2], cpuAfter[3] - cpuBefore[3]);
             return new Run(downtime, probe.longestOutageMs(), uploadSeconds, bytes, jobSeconds, resticSeconds,
                     phaseSeconds);
         } finally {
@@ -365,6 +370,13 @@ public final class BackupBenchmark {
             }
         }
         return Double.NaN;
+    }
+
+    /** CPU seconds so far: the agent's own, its reaped children's, the Podman service's, the whole machine's. */
+    private double[] cpu(AgentProcess agent) throws IOException {
+        long podmanPid = podman.servicePid();
+        return new double[] {BenchOutput.cpuSeconds(agent.pid()), BenchOutput.waitedChildrenCpuSeconds(agent.pid()),
+                podmanPid < 0 ? 0 : BenchOutput.cpuSeconds(podmanPid), BenchOutput.machineBusySeconds()};
     }
 
     /** The job's record once it has ended, or ({@code resumed}) once its stack is back or the job has ended. */

@@ -75,6 +75,35 @@ final class BenchOutput {
         }
     }
 
+    /**
+     * User + system CPU time a process has used so far, from {@code /proc/PID/stat} (clock ticks of 10 ms): its own
+     * threads only, without the children it has waited for.
+     */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    /** User + system CPU time of the children a process has waited for (restic, for the agent). */
+    static double waitedChildrenCpuSeconds(long pid) throws IOException {
+        String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+    }
+
+    /** CPU time (s) every process of the machine has used so far, from {@code /proc/stat}: all but idle and iowait. */
+    static double machineBusySeconds() throws IOException {
+        String[] f = java.nio.file.Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            if (i != 4 && i != 5) { // idle, iowait
+                busy += Long.parseLong(f[i]);
+            }
+        }
+        return busy / 100.0;
+    }
+
     static void log(String format, Object... args) {
         System.out.printf(Locale.ROOT, "[bench %s] %s%n", Instant.now().toString().substring(11, 23),
                 String.format(Locale.ROOT, format, args));

@@ -191,7 +191,7 @@ public final class RecoveryBenchmark {
             Instant spawn = Instant.now();
             agent = launch(dataDir);
             double took = secondsBetween(spawn, awaitReady(agent));
-            double agentCpu = cpuSeconds(agent.pid());
+            double agentCpu = BenchOutput.cpuSeconds(agent.pid());
             requireRunning(countContainers(), "after agent recovery run " + i);
             JsonNode report = json.readTree(agent.get("/recovery"));
             Instant recStart = instant(report.get("startedAt"));
@@ -478,13 +478,6 @@ public final class RecoveryBenchmark {
 
     private int apiStart(String name) throws IOException {
         return BenchOutput.enginePost(podman.socketPath(), "/containers/" + name + "/start");
-    }
-
-    /** User + system CPU time a process has used so far, from {@code /proc/PID/stat} (clock ticks of 10 ms). */
-    private static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     private static long rssKb(long pid) throws IOException {

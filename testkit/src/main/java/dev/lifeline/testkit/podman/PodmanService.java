@@ -178,6 +178,11 @@ public final class PodmanService implements AutoCloseable {
         return name;
     }
 
+    /** The API service's process id (for benchmarks that read its CPU time); -1 when it is not running. */
+    public synchronized long servicePid() {
+        return service != null && service.isAlive() ? service.pid() : -1;
+    }
+
     /** Starts the API service on the socket (again) and waits until it answers. */
     public synchronized void startService() {
         if (service != null && service.isAlive()) {
