@@ -429,6 +429,9 @@ public final class BackupBenchmark {
         Path repo = freshRepository();
         try {
             warm(data);
+            long self = ProcessHandle.current().pid();
+            double resticCpu0 = BenchOutput.waitedChildrenCpuSeconds(self);
+            double machine0 = BenchOutput.machineBusySeconds();
             long t0 = System.nanoTime();
             ProcessResult r = Processes.run(List.of("restic", "-r", repo.toString(), "--password-file",
                     password.toString(), "backup", "--json", "--quiet", data.toString()), Map.of(), null,
@@ -444,8 +447,10 @@ public final class BackupBenchmark {
                 }
             }
             double mbs = bytes / 1e6 / seconds(t1 - t0);
-            log("plain restic backup (%s) run %d: %.1f MB in %.1f s = %.1f MB/s", where, run, bytes / 1e6,
-                    seconds(t1 - t0), mbs);
+            log("plain restic backup (%s) run %d: %.1f MB in %.1f s = %.1f MB/s; CPU (s): restic %.2f, whole machine"
+                    + " %.2f", where, run, bytes / 1e6, seconds(t1 - t0), mbs,
+                    BenchOutput.waitedChildrenCpuSeconds(self) - resticCpu0,
+                    BenchOutput.machineBusySeconds() - machine0);
             return mbs;
         } finally {
             sh("rm -rf " + repo);
