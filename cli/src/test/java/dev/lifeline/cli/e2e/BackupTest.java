@@ -51,10 +51,13 @@ class BackupTest extends RealEngineTest {
             JsonNode started = BackupHost.startBackup(agent, "db", "notes", "idle");
             String job = started.get("job").asText();
             b.awaitUploadHeld();
-            // Early resume: the stack is back while restic is still held at the gate.
+            // Early resume: the stack comes back while restic is still held at the gate (the upload starts at the
+            // snapshot, beside the resume, so the resume may still be passing its health gate at this point).
+            Host.await(java.time.Duration.ofSeconds(60), "db resumed while the upload is held\n" + b.host.agentLogs(),
+                    () -> BackupHost.stack(BackupHost.status(agent, job), "db").get("status").asText()
+                            .equals("resumed"));
             JsonNode during = BackupHost.status(agent, job);
             assertThat(during.get("phase").asText()).isIn("snapshotted", "uploading");
-            assertThat(BackupHost.stack(during, "db").get("status").asText()).isEqualTo("resumed");
             assertThat(b.host.isRunning("db")).as("db runs during the upload\n" + b.host.agentLogs()).isTrue();
             b.releaseUploads();
 
@@ -199,7 +202,10 @@ class BackupTest extends RealEngineTest {
             b.holdUploads();
             String job = BackupHost.startBackup(agent, "staged", "hollow").get("job").asText();
             b.awaitUploadHeld();
-            assertThat(b.host.isRunning("staged")).as("resumed once the staging copy exists").isTrue();
+            // resumed once the staging copy exists, beside the upload (which is still held)
+            Host.await(java.time.Duration.ofSeconds(60), "staged resumed while the upload is held",
+                    () -> b.host.isRunning("staged"));
+            assertThat(Files.exists(b.gate.resolve("open"))).as("the upload is still held").isFalse();
             b.releaseUploads();
             JsonNode done = BackupHost.awaitPhase(agent, job, "done", "failed");
             assertThat(done.get("phase").asText()).as(done.toString()).isEqualTo("done");
