@@ -44,7 +44,10 @@ public record JobView(
     public record Progress(double percent, long bytesDone, long bytesTotal, long filesDone, long filesTotal,
             double secondsElapsed) {}
 
-    /** One data path stored; {@code storedAt} is when restic finished it (absent in records written before it was recorded). */
+    /**
+     * One data path stored; {@code storedAt} is when restic finished it (absent in records written before it was
+     * recorded).
+     */
     public record Upload(String stack, String source, String snapshotId, long dataAdded, long totalBytes,
             Instant storedAt) {}
 

@@ -119,6 +119,11 @@ public final class ResticRepository implements BackupRepository {
             // above all a wrong password: the repository exists, and initializing it again is never the answer
             throw failure("open the repository", reason, probe, redaction);
         }
+        create(redaction);
+    }
+
+    /** {@code restic init}, after a probe found no repository; one made meanwhile by someone else is fine. */
+    private void create(Redaction redaction) {
         ResticProcess.Outcome init = run("init", List.of("init"), null, config.timeouts().quick(), null, redaction);
         if (!init.ok()) {
             if (init.stderrText().contains("already exists")) {
@@ -155,7 +160,7 @@ public final class ResticRepository implements BackupRepository {
             if (reason != Reason.NOT_INITIALIZED) {
                 throw failure("open the repository", reason, listed, redaction);
             }
-            ensureInitialized();
+            create(redaction);
             listing.set(new JobListing(jobId, List.of()));
             return;
         }
