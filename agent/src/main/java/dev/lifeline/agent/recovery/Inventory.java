@@ -1,6 +1,7 @@
 package dev.lifeline.agent.recovery;
 
 import dev.lifeline.core.engine.ContainerEngine;
+import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.LabelProblem;
 import dev.lifeline.core.model.Stack;
 import dev.lifeline.core.model.StackName;
@@ -37,7 +38,7 @@ public final class Inventory {
         return assembled(engine.listContainerStates());
     }
 
-    private List<Stack> assembled(List<dev.lifeline.core.model.ContainerInfo> containers) {
+    private List<Stack> assembled(List<ContainerInfo> containers) {
         StackAssembler.Assembly assembly = assembler.assemble(containers);
         Set<String> seen = new HashSet<>();
         for (Stack s : assembly.stacks()) {
@@ -67,19 +68,8 @@ public final class Inventory {
      * checking the state of each. Containers that no longer exist are left out; empty when none is left.
      */
     public Optional<Stack> stackOf(StackName name, List<String> containerNames) throws InterruptedException {
-        List<dev.lifeline.core.model.ContainerInfo> found = new java.util.ArrayList<>();
-        try (var inspects = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<Optional<dev.lifeline.core.model.ContainerInfo>>> pending =
-                    containerNames.stream().map(c -> inspects.submit(() -> engine.inspect(c))).toList();
-            for (var f : pending) {
-                f.get().ifPresent(found::add);
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        List<ContainerInfo> found = AtOnce.map(containerNames, engine::inspect).stream()
+                .flatMap(Optional::stream).toList();
         return assembled(found).stream().filter(s -> s.name().equals(name)).findFirst();
     }
 

@@ -17,10 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -141,27 +137,7 @@ public final class StackStarter {
      * container had to be started.
      */
     private boolean startLevel(List<ContainerInfo> level, boolean fresh) throws InterruptedException {
-        if (level.size() == 1) {
-            return startIfDown(level.get(0), fresh);
-        }
-        try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Boolean>> results = new ArrayList<>();
-            for (ContainerInfo c : level) {
-                results.add(starts.submit(() -> startIfDown(c, fresh)));
-            }
-            boolean any = false;
-            for (Future<Boolean> f : results) {
-                try {
-                    any |= f.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new StartFailed(String.valueOf(e.getCause()));
-                }
-            }
-            return any;
-        }
+        return AtOnce.map(level, c -> startIfDown(c, fresh)).contains(true);
     }
 
     private boolean startIfDown(ContainerInfo container, boolean fresh) {
@@ -223,27 +199,7 @@ public final class StackStarter {
     /** Looks at the level's pending containers, all at once when there are several: each look is a round trip. */
     private List<Look> lookAtAll(List<ContainerInfo> pending, Map<String, Probing> probing)
             throws InterruptedException {
-        if (pending.size() == 1) {
-            return List.of(look(pending.get(0), probing));
-        }
-        try (ExecutorService lookers = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Look>> futures = new ArrayList<>();
-            for (ContainerInfo c : pending) {
-                futures.add(lookers.submit(() -> look(c, probing)));
-            }
-            List<Look> looks = new ArrayList<>();
-            for (Future<Look> f : futures) {
-                try {
-                    looks.add(f.get());
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new StartFailed(String.valueOf(e.getCause()));
-                }
-            }
-            return looks;
-        }
+        return AtOnce.map(pending, c -> look(c, probing));
     }
 
     private Look look(ContainerInfo container, Map<String, Probing> probing) {
