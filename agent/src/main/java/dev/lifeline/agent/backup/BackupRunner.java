@@ -15,6 +15,7 @@ import dev.lifeline.core.journal.Marker;
 import dev.lifeline.core.journal.MarkerKind;
 import dev.lifeline.core.journal.QuiescedStack;
 import dev.lifeline.core.model.StackName;
+import dev.lifeline.core.policy.QuiesceMode;
 import dev.lifeline.core.repository.BackupRepository;
 import dev.lifeline.core.repository.BackupSummary;
 import dev.lifeline.core.snapshot.Snapshot;
@@ -163,6 +164,11 @@ public final class BackupRunner {
 
     private void perform(JobAction action) {
         switch (action) {
+            case JobAction.PrepareRepository p -> {
+                Map<StackName, QuiesceMode> modes = new LinkedHashMap<>();
+                state.stacks().forEach(d -> modes.put(d.stack(), d.mode())); // the fallback's, where it differs
+                workers.execute(() -> prepare(p.jobId(), modes));
+            }
             case JobAction.WriteMarker w -> writeMarker(w);
             case JobAction.Quiesce q -> onStack(q.stack(), () -> {
                 try {
@@ -237,26 +243,32 @@ public final class BackupRunner {
         }
     }
 
-    private void writeMarker(JobAction.WriteMarker w) {
-        // While every stack still runs: open (or create) the repository, so that a wrong password, a locked or an
-        // unreachable repository fails the job before any downtime, and the upload never initializes a repository
-        // concurrently with the resumes (a restic init cut short by a crash is the one step restic cannot repeat).
+    /**
+     * While every stack still runs: open (or create) the repository, so that a wrong password, a locked or an
+     * unreachable repository fails the job before any downtime, and the upload never initializes a repository
+     * concurrently with the resumes (a restic init cut short by a crash is the one step restic cannot repeat); then
+     * what the resumes will need. None of it counts against the max-quiesce bound.
+     */
+    private void prepare(String jobId, Map<StackName, QuiesceMode> modes) {
         try {
-            parts.repository().prepareJob(w.jobId());
+            parts.repository().prepareJob(jobId);
         } catch (RuntimeException e) {
-            log.error("event=backup_repository_unavailable job={} error=\"{}\"", w.jobId(), message(e));
+            log.error("event=backup_repository_unavailable job={} error=\"{}\"", jobId, message(e));
             events.add(new JobEvent.RepositoryUnavailable(message(e)));
             return;
         }
-        // and what the resumes will need (not inside any downtime)
         for (QuiesceTarget t : plan.quiesceOrder()) {
             try {
-                parts.quiescer().prepare(t.stack(), w.modes().getOrDefault(t.stack(), t.mode()), t.containers());
+                parts.quiescer().prepare(t.stack(), modes.getOrDefault(t.stack(), t.mode()), t.containers());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
+        events.add(new JobEvent.RepositoryReady());
+    }
+
+    private void writeMarker(JobAction.WriteMarker w) {
         try {
             Map<StackName, QuiescedStack> quiesced = new LinkedHashMap<>();
             for (QuiesceTarget t : plan.quiesceOrder()) {

@@ -134,8 +134,29 @@ final class BackupHost implements AutoCloseable {
         touch(gate.resolve("fail"));
     }
 
-    void awaitUploadHeld() {
-        Host.await(JOB, "restic's upload waits at the gate", () -> Files.exists(gate.resolve("waiting")));
+    /** Waits until restic's upload waits at the gate; fails with the job records if a new job ends first. */
+    void awaitUploadHeld(AgentProcess agent) {
+        java.util.Set<String> endedBefore = endedJobs(agent.get("/backup/jobs"));
+        Host.await(JOB, "restic's upload waits at the gate", () -> {
+            if (Files.exists(gate.resolve("waiting"))) {
+                return true;
+            }
+            String jobs = agent.get("/backup/jobs");
+            if (!endedBefore.containsAll(endedJobs(jobs))) {
+                throw new AssertionError("a job ended before its upload reached the gate: " + jobs);
+            }
+            return false;
+        });
+    }
+
+    private static java.util.Set<String> endedJobs(String jobsJson) {
+        java.util.Set<String> ended = new java.util.HashSet<>();
+        Host.json(jobsJson).get("jobs").forEach(j -> {
+            if (List.of("done", "failed").contains(j.get("phase").asText())) {
+                ended.add(j.get("job").asText());
+            }
+        });
+        return ended;
     }
 
     static JsonNode startBackup(AgentProcess agent, String... stacks) {

@@ -50,7 +50,7 @@ class BackupTest extends RealEngineTest {
             b.holdUploads();
             JsonNode started = BackupHost.startBackup(agent, "db", "notes", "idle");
             String job = started.get("job").asText();
-            b.awaitUploadHeld();
+            b.awaitUploadHeld(agent);
             // Early resume: the stack comes back while restic is still held at the gate (the upload starts at the
             // snapshot, beside the resume, so the resume may still be passing its health gate at this point).
             Host.await(java.time.Duration.ofSeconds(60), "db resumed while the upload is held\n" + b.host.agentLogs(),
@@ -169,7 +169,7 @@ class BackupTest extends RealEngineTest {
 
             b.holdUploads();
             String job = BackupHost.startBackup(agent, "ledger").get("job").asText();
-            b.awaitUploadHeld();
+            b.awaitUploadHeld(agent);
             assertThat(b.host.isRunning("ledger")).as("stop-mode fallback: stopped during the upload").isFalse();
             // While the job holds the stack, neither a start nor an in-place restore may undo its quiesce.
             HttpResponse<String> restore = agent.post("/restore", "{\"stack\":\"ledger\",\"stopStack\":true}");
@@ -201,7 +201,7 @@ class BackupTest extends RealEngineTest {
 
             b.holdUploads();
             String job = BackupHost.startBackup(agent, "staged", "hollow").get("job").asText();
-            b.awaitUploadHeld();
+            b.awaitUploadHeld(agent);
             // resumed once the staging copy exists, beside the upload (which is still held)
             Host.await(java.time.Duration.ofSeconds(60), "staged resumed while the upload is held",
                     () -> b.host.isRunning("staged"));
@@ -277,14 +277,14 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void theMaxQuiesceBoundResumesTheStackWhileTheUploadGoesOn() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "  max-quiesce: 3s\n")) {
+        try (BackupHost b = BackupHost.create(podman, "  max-quiesce: 8s\n")) {
             Path data = b.plainData("slow-data", Map.of("s", "x"));
             b.run("slow", "slow", data, Map.of());
             AgentProcess agent = readyAgent(b.host, 1);
 
             b.holdUploads();
             String job = BackupHost.startBackup(agent, "slow").get("job").asText();
-            b.awaitUploadHeld();
+            b.awaitUploadHeld(agent);
             Host.await(BackupHost.JOB, "the bound resumes the stack during the upload",
                     () -> b.host.isRunning("slow"));
             assertThat(Files.exists(b.gate.resolve("open"))).as("the upload is still held").isFalse();
@@ -365,7 +365,7 @@ class BackupTest extends RealEngineTest {
 
             b.holdUploads();
             String job = BackupHost.startBackup(agent, "far").get("job").asText();
-            b.awaitUploadHeld();
+            b.awaitUploadHeld(agent);
             assertThat(b.host.isRunning("far")).isFalse();
             podman.stopService();
             try {
@@ -399,7 +399,7 @@ class BackupTest extends RealEngineTest {
                     agent.post("/backup", "{\"stacks\":[\"one\"]}"));
             List<Integer> codes = List.of(first.get().statusCode(), second.get().statusCode());
             assertThat(codes).containsExactlyInAnyOrder(202, 409);
-            b.awaitUploadHeld();
+            b.awaitUploadHeld(agent);
             // While restic runs, no process's command line carries the password.
             try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
                 for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {

@@ -5,6 +5,7 @@ import dev.lifeline.core.backup.JobEvent.Cancel;
 import dev.lifeline.core.backup.JobEvent.MarkerWriteFailed;
 import dev.lifeline.core.backup.JobEvent.MarkerWritten;
 import dev.lifeline.core.backup.JobEvent.QuiesceFailed;
+import dev.lifeline.core.backup.JobEvent.RepositoryReady;
 import dev.lifeline.core.backup.JobEvent.RepositoryUnavailable;
 import dev.lifeline.core.backup.JobEvent.ResumeFailed;
 import dev.lifeline.core.backup.JobEvent.SnapshotFailed;
@@ -34,7 +35,7 @@ import java.util.function.UnaryOperator;
  * The backup cycle of one job as a pure state machine: {@code next(state, event, now)} gives the next state and the
  * actions to run. No I/O, no clock: time is the {@code now} argument.
  *
- * <p>The happy path (snapshot): Start → WriteMarker; MarkerWritten → Quiesce of the first stack (phase quiescing);
+ * <p>The happy path (snapshot): Start → PrepareRepository; RepositoryReady → WriteMarker; MarkerWritten → Quiesce of the first stack (phase quiescing);
  * each StackQuiesced → Quiesce of the next, one stack at a time in plan order; after the last → TakeSnapshots;
  * SnapshotsTaken → Resume of every quiesced stack in resume order, then Upload (phase snapshotted; uploading once
  * every resume has ended); UploadFinished with every stack resumed → DeleteSnapshots, ApplyRetention, ClearMarker,
@@ -44,8 +45,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Invariants (checked by a deterministic simulation in the tests):
  * <ol>
- *   <li>No Quiesce before MarkerWritten. When the marker cannot be written no stack is touched and the job fails with
- *       the reason.</li>
+ *   <li>No Quiesce before MarkerWritten, and no WriteMarker before RepositoryReady. When the repository cannot be
+ *       used or the marker cannot be written no stack is touched and the job fails with the reason.</li>
  *   <li>At most one Quiesce is in flight; each stack is quiesced at most once, in plan order.</li>
  *   <li>A Resume is issued only for a stack this job issued a Quiesce for, at most once per stack. A stack whose
  *       quiesce failed (or whose quiesce is still in flight when the job aborts) is resumed too: it may be partly
@@ -53,7 +54,8 @@ import java.util.function.UnaryOperator;
  *   <li>Every failure, cancel and shutdown path resumes every stack still quiesced, at once, in resume order; the job
  *       then waits for the outcomes of what is in flight (marker write, snapshots, upload, resumes) and ends failed.
  *       The first failure is the job's reason; later ones become notes.</li>
- *   <li>No Quiesce is issued at or after the deadline (Start + maxQuiesce): the job fails instead. Any event at or
+ *   <li>No Quiesce is issued at or after the deadline (RepositoryReady + maxQuiesce: opening the repository
+ *       costs no downtime, so it does not count): the job fails instead. Any event at or
  *       after the deadline resumes every stack still quiesced. If the data had
  *       not been read yet (snapshots not taken; in the fallback, upload not started) the job fails; otherwise (the
  *       fallback upload is running) the upload goes on and a note says the rest of it read live data. With a Tick at
@@ -159,8 +161,19 @@ public final class BackupCycle {
             switch (event) {
                 case Start ignored -> {
                     if (marker == Marker.NOT_WRITTEN && failure.isEmpty()) {
-                        deadline = Optional.of(now.plus(maxQuiesce));
                         phaseTimes.putIfAbsent(JobPhase.PENDING, now);
+                        marker = Marker.PREPARING;
+                        actions.add(new JobAction.PrepareRepository(jobId));
+                    }
+                }
+                case RepositoryReady ignored -> {
+                    if (marker != Marker.PREPARING) {
+                        return;
+                    }
+                    if (failure.isPresent()) {
+                        marker = Marker.NOT_WRITTEN; // cancelled meanwhile
+                    } else {
+                        deadline = Optional.of(now.plus(maxQuiesce));
                         marker = Marker.WRITING;
                         Map<StackName, QuiesceMode> modes = new LinkedHashMap<>();
                         stacks.values().forEach(d -> modes.put(d.stack(), d.mode()));
@@ -183,8 +196,8 @@ public final class BackupCycle {
                     }
                 }
                 case RepositoryUnavailable unavailable -> {
-                    if (marker == Marker.WRITING) {
-                        marker = Marker.WRITE_FAILED;
+                    if (marker == Marker.PREPARING) {
+                        marker = Marker.NOT_WRITTEN;
                         fail("the backup repository cannot be used (" + unavailable.reason()
                                 + "); no stack was touched");
                     }
@@ -361,7 +374,7 @@ public final class BackupCycle {
         }
 
         private boolean outstanding() {
-            return marker == Marker.WRITING || snapshots == Progress.IN_FLIGHT || upload == Progress.IN_FLIGHT
+            return marker == Marker.PREPARING || marker == Marker.WRITING || snapshots == Progress.IN_FLIGHT || upload == Progress.IN_FLIGHT
                     || !allSettled();
         }
 

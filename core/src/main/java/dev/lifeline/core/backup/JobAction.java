@@ -13,6 +13,12 @@ import java.util.Map;
  */
 public sealed interface JobAction {
 
+    /**
+     * While every stack still runs: open the backup repository (create it if there is none) and prepare what the
+     * resumes will need; report RepositoryReady or RepositoryUnavailable. Not part of the max-quiesce window.
+     */
+    record PrepareRepository(String jobId) implements JobAction {}
+
     /** Write the quiesce marker to the journal and fsync; report MarkerWritten or MarkerWriteFailed. */
     record WriteMarker(String jobId, List<StackName> stacks, Map<StackName, QuiesceMode> modes, Instant deadline)
             implements JobAction {

@@ -4,8 +4,11 @@ import dev.lifeline.core.model.StackName;
 
 /** What happened to a backup job: the outcome of an action, the passing of time, or a request from outside. */
 public sealed interface JobEvent {
-    /** Begin the job: write the marker. */
+    /** Begin the job: open the repository, then write the marker. */
     record Start() implements JobEvent {}
+
+    /** The backup repository is open (created if there was none) and what the resumes need is at hand. */
+    record RepositoryReady() implements JobEvent {}
 
     /** The marker is durable (fsynced). */
     record MarkerWritten() implements JobEvent {}

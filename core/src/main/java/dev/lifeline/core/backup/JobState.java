@@ -16,9 +16,10 @@ import java.util.Optional;
  * @param path          snapshot, or the stop-mode fallback (recorded so the result says which)
  * @param stacks        per-stack detail, in quiesce order
  * @param maxQuiesce    how long stacks may stay quiesced
- * @param deadline      when every stack is resumed no matter what: Start time + maxQuiesce; empty before Start
+ * @param deadline      when every stack is resumed no matter what: maxQuiesce after the repository was ready (the
+ *                      marker's write); empty before
  * @param phaseTimes    when the job entered each phase it went through
- * @param marker        the quiesce marker's state
+ * @param marker        the quiesce marker's state (preparing: the repository is being opened, the marker is next)
  * @param snapshots     the snapshot step's state (never started in the fallback)
  * @param upload        the upload's state
  * @param uploadSummary what the backup tool said about a finished upload
@@ -41,7 +42,7 @@ public record JobState(
         List<String> notes) {
 
     /** The marker's life. */
-    public enum Marker { NOT_WRITTEN, WRITING, WRITTEN, WRITE_FAILED, CLEARED }
+    public enum Marker { NOT_WRITTEN, PREPARING, WRITING, WRITTEN, WRITE_FAILED, CLEARED }
 
     /** The life of a step that reports an outcome. */
     public enum Progress { NOT_STARTED, IN_FLIGHT, SUCCEEDED, FAILED }

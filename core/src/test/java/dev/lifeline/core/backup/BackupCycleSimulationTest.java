@@ -10,6 +10,7 @@ import dev.lifeline.core.backup.JobAction.RecordResult;
 import dev.lifeline.core.backup.JobAction.Resume;
 import dev.lifeline.core.backup.JobAction.TakeSnapshots;
 import dev.lifeline.core.backup.JobAction.Upload;
+import dev.lifeline.core.backup.JobAction.PrepareRepository;
 import dev.lifeline.core.backup.JobAction.WriteMarker;
 import dev.lifeline.core.model.StackName;
 import dev.lifeline.core.policy.QuiesceMode;
@@ -46,6 +47,7 @@ class BackupCycleSimulationTest {
         final List<JobAction> pending = new ArrayList<>();
         final List<String> trace = new ArrayList<>();
         boolean markerWritten;
+        boolean repositoryReady;
         final Map<StackName, Instant> quiesceIssuedAt = new HashMap<>();
         final Map<StackName, Instant> resumeIssuedAt = new HashMap<>();
         final Set<StackName> resumeSettled = new HashSet<>();
@@ -81,6 +83,9 @@ class BackupCycleSimulationTest {
                 assertThat(step.actions()).as("a terminal job takes no action").isEmpty();
                 assertThat(step.next()).isEqualTo(before);
             }
+            if (event instanceof JobEvent.RepositoryReady && before.marker() == JobState.Marker.PREPARING) {
+                repositoryReady = true;
+            }
             if (event instanceof JobEvent.MarkerWritten && before.marker() == JobState.Marker.WRITING) {
                 markerWritten = true;
             }
@@ -104,7 +109,11 @@ class BackupCycleSimulationTest {
         private void observe(JobAction action) {
             assertThat(recordResults).as("nothing after RecordResult").isZero();
             switch (action) {
-                case WriteMarker w -> pending.add(w);
+                case PrepareRepository p -> pending.add(p);
+                case WriteMarker w -> {
+                    assertThat(repositoryReady).as("no WriteMarker before RepositoryReady").isTrue();
+                    pending.add(w);
+                }
                 case Quiesce q -> {
                     assertThat(markerWritten).as("no Quiesce before MarkerWritten").isTrue();
                     assertThat(pending).as("one Quiesce at a time").noneMatch(a -> a instanceof Quiesce);
@@ -189,9 +198,9 @@ class BackupCycleSimulationTest {
             pending.remove(action);
             boolean fail = allowFailure && random.nextDouble() < failureRate;
             feed(switch (action) {
-                case WriteMarker w -> !fail ? new JobEvent.MarkerWritten()
-                        : random.nextBoolean() ? new JobEvent.MarkerWriteFailed("io")
-                        : new JobEvent.RepositoryUnavailable("locked");
+                case PrepareRepository p -> fail ? new JobEvent.RepositoryUnavailable("locked")
+                        : new JobEvent.RepositoryReady();
+                case WriteMarker w -> fail ? new JobEvent.MarkerWriteFailed("io") : new JobEvent.MarkerWritten();
                 case Quiesce q -> fail ? new JobEvent.QuiesceFailed(q.stack(), "timeout")
                         : new JobEvent.StackQuiesced(q.stack());
                 case TakeSnapshots t -> fail ? new JobEvent.SnapshotFailed("pool") : new JobEvent.SnapshotsTaken();

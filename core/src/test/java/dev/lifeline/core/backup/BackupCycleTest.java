@@ -10,6 +10,7 @@ import dev.lifeline.core.backup.JobAction.RecordResult;
 import dev.lifeline.core.backup.JobAction.Resume;
 import dev.lifeline.core.backup.JobAction.TakeSnapshots;
 import dev.lifeline.core.backup.JobAction.Upload;
+import dev.lifeline.core.backup.JobAction.PrepareRepository;
 import dev.lifeline.core.backup.JobAction.WriteMarker;
 import dev.lifeline.core.backup.JobEvent.AgentShutdown;
 import dev.lifeline.core.backup.JobEvent.Cancel;
@@ -63,6 +64,12 @@ class BackupCycleTest {
             return step.actions();
         }
 
+        /** Start, and the repository is ready: returns the actions of the latter (the marker write). */
+        List<JobAction> start() {
+            feed(new Start());
+            return feed(new JobEvent.RepositoryReady());
+        }
+
         String trace() {
             return actions.stream().map(BackupCycleTest::describe).collect(Collectors.joining(", "));
         }
@@ -70,6 +77,7 @@ class BackupCycleTest {
 
     static String describe(JobAction action) {
         return switch (action) {
+            case PrepareRepository p -> "prepare";
             case WriteMarker w -> "marker" + w.stacks();
             case Quiesce q -> "quiesce " + q.stack() + " " + q.mode().labelValue()
                     + (q.preHooks().isEmpty() ? "" : " pre");
@@ -85,7 +93,7 @@ class BackupCycleTest {
     }
 
     private static void quiesceBoth(Driver d) {
-        d.feed(new Start());
+        d.start();
         d.feed(new MarkerWritten());
         d.feed(new StackQuiesced(APP));
         d.feed(new StackQuiesced(DB));
@@ -94,8 +102,11 @@ class BackupCycleTest {
     @Test
     void happyPathWithSnapshotsResumesRightAfterTheSnapshotAndUploadsFromIt() {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
-        assertThat(d.feed(new Start())).singleElement().isEqualTo(new WriteMarker("job-1", List.of(APP, DB),
-                java.util.Map.of(APP, QuiesceMode.STOP, DB, QuiesceMode.STOP), T0.plus(Duration.ofMinutes(5))));
+        assertThat(d.feed(new Start())).singleElement().isEqualTo(new PrepareRepository("job-1"));
+        assertThat(d.state.deadline()).as("opening the repository costs no downtime: no deadline yet").isEmpty();
+        assertThat(d.feed(new JobEvent.RepositoryReady())).singleElement().isEqualTo(new WriteMarker("job-1",
+                List.of(APP, DB), java.util.Map.of(APP, QuiesceMode.STOP, DB, QuiesceMode.STOP),
+                T0.plusSeconds(1).plus(Duration.ofMinutes(5))));
         assertThat(d.state.phase()).isEqualTo(JobPhase.PENDING);
         d.feed(new MarkerWritten());
         assertThat(d.state.phase()).isEqualTo(JobPhase.QUIESCING);
@@ -107,15 +118,15 @@ class BackupCycleTest {
         d.feed(new StackResumed(APP));
         assertThat(d.state.phase()).isEqualTo(JobPhase.UPLOADING);
         d.feed(new UploadFinished("snapshot 1a2b"));
-        assertThat(d.trace()).isEqualTo("marker[app, db], quiesce app stop, quiesce db stop pre, snapshot, "
+        assertThat(d.trace()).isEqualTo("prepare, marker[app, db], quiesce app stop, quiesce db stop pre, snapshot, "
                 + "resume db stop post, resume app stop, upload snapshot, "
                 + "delete-snapshots, retention, clear-marker, record done");
         assertThat(d.state.phase()).isEqualTo(JobPhase.DONE);
         assertThat(d.state.uploadSummary()).contains("snapshot 1a2b");
         assertThat(d.state.phaseTimes()).containsOnlyKeys(JobPhase.PENDING, JobPhase.QUIESCING,
                 JobPhase.SNAPSHOTTED, JobPhase.UPLOADING, JobPhase.DONE);
-        assertThat(d.state.stack(APP).orElseThrow().quiescedAt()).contains(T0.plusSeconds(2));
-        assertThat(d.state.stack(APP).orElseThrow().resumedAt()).contains(T0.plusSeconds(6));
+        assertThat(d.state.stack(APP).orElseThrow().quiescedAt()).contains(T0.plusSeconds(3));
+        assertThat(d.state.stack(APP).orElseThrow().resumedAt()).contains(T0.plusSeconds(7));
         assertThat(d.actions.getLast()).isEqualTo(new RecordResult(d.state));
     }
 
@@ -129,7 +140,7 @@ class BackupCycleTest {
             d.feed(new StackResumed(APP));
             d.feed(new UploadFinished("ok"));
             String m = mode.labelValue();
-            assertThat(d.trace()).isEqualTo("marker[app, db], quiesce app " + m + ", quiesce db pause pre, snapshot, "
+            assertThat(d.trace()).isEqualTo("prepare, marker[app, db], quiesce app " + m + ", quiesce db pause pre, snapshot, "
                     + "resume db pause post, resume app " + m + ", upload snapshot, "
                     + "delete-snapshots, retention, clear-marker, record done");
         }
@@ -154,7 +165,7 @@ class BackupCycleTest {
         d.feed(new UploadFinished("ok"));
         d.feed(new StackResumed(DB));
         d.feed(new StackResumed(APP));
-        assertThat(d.trace()).isEqualTo("marker[app, db], quiesce app stop, quiesce db none pre, "
+        assertThat(d.trace()).isEqualTo("prepare, marker[app, db], quiesce app stop, quiesce db none pre, "
                 + "upload stop-fallback, resume db none post, resume app stop, retention, clear-marker, record done");
         assertThat(d.state.notes()).anySatisfy(n -> assertThat(n).contains("stop-mode fallback"));
         assertThat(d.state.path()).isEqualTo(BackupPath.STOP_FALLBACK);
@@ -163,9 +174,9 @@ class BackupCycleTest {
     @Test
     void aMarkerThatCannotBeWrittenTouchesNoStackAndFailsTheJobWithTheReason() {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
-        d.feed(new Start());
+        d.start();
         d.feed(new MarkerWriteFailed("disk full"));
-        assertThat(d.trace()).isEqualTo("marker[app, db], record failed");
+        assertThat(d.trace()).isEqualTo("prepare, marker[app, db], record failed");
         assertThat(d.state.failure()).contains("could not write the quiesce marker (disk full); no stack was touched");
     }
 
@@ -174,8 +185,10 @@ class BackupCycleTest {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
         d.feed(new Start());
         d.feed(new JobEvent.RepositoryUnavailable("wrong password"));
-        d.feed(new MarkerWritten()); // a late outcome changes nothing
-        assertThat(d.trace()).isEqualTo("marker[app, db], record failed");
+        d.feed(new JobEvent.RepositoryReady()); // a late outcome changes nothing
+        d.feed(new MarkerWritten());
+        assertThat(d.trace()).isEqualTo("prepare, record failed");
+        assertThat(d.state.marker()).isEqualTo(JobState.Marker.NOT_WRITTEN);
         assertThat(d.state.failure()).contains("the backup repository cannot be used (wrong password); no stack was"
                 + " touched");
     }
@@ -183,13 +196,13 @@ class BackupCycleTest {
     @Test
     void aQuiesceFailureResumesEveryStackTouchedSoFarIncludingThePartlyQuiescedOne() {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
-        d.feed(new Start());
+        d.start();
         d.feed(new MarkerWritten());
         d.feed(new StackQuiesced(APP));
         d.feed(new QuiesceFailed(DB, "timeout"));
         d.feed(new StackResumed(DB));
         d.feed(new StackResumed(APP));
-        assertThat(d.trace()).isEqualTo("marker[app, db], quiesce app stop, quiesce db stop pre, "
+        assertThat(d.trace()).isEqualTo("prepare, marker[app, db], quiesce app stop, quiesce db stop pre, "
                 + "resume db stop post, resume app stop, clear-marker, record failed");
         assertThat(d.state.failure()).contains("quiesce of db failed: timeout");
         assertThat(d.state.stack(DB).orElseThrow().error()).contains("quiesce failed: timeout");
@@ -198,18 +211,18 @@ class BackupCycleTest {
     @Test
     void cancelWhileQuiescingNeverResumesAStackThatWasNotQuiesced() {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
-        d.feed(new Start());
+        d.start();
         d.feed(new MarkerWritten());
         d.feed(new StackQuiesced(APP));
         d.feed(new Cancel("user"));
         // db's quiesce was issued in the same step as app's outcome: it is in flight, so it is resumed too
         assertThat(d.trace()).endsWith("quiesce db stop pre, resume db stop post, resume app stop");
         Driver early = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
-        early.feed(new Start());
+        early.start();
         early.feed(new MarkerWritten());
         early.feed(new Cancel("user"));
         early.feed(new StackResumed(APP));
-        assertThat(early.trace()).isEqualTo("marker[app, db], quiesce app stop, resume app stop, clear-marker, "
+        assertThat(early.trace()).isEqualTo("prepare, marker[app, db], quiesce app stop, resume app stop, clear-marker, "
                 + "record failed");
     }
 
@@ -254,7 +267,7 @@ class BackupCycleTest {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
         quiesceBoth(d);
         assertThat(d.feed(new Tick())).isEmpty();
-        d.now = T0.plus(Duration.ofMinutes(5));
+        d.now = T0.plusSeconds(1).plus(Duration.ofMinutes(5)); // the repository was ready at T0 + 1 s
         assertThat(d.feed(new Tick())).extracting(BackupCycleTest::describe)
                 .containsExactly("resume db stop post", "resume app stop");
         assertThat(d.state.failure()).hasValueSatisfying(f -> assertThat(f).contains("max-quiesce deadline"));
@@ -290,10 +303,36 @@ class BackupCycleTest {
     @Test
     void cancelDuringTheMarkerWriteWaitsForItThenClearsIt() {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
-        d.feed(new Start());
+        d.start();
         assertThat(d.feed(new Cancel("user"))).isEmpty();
         d.feed(new MarkerWritten());
-        assertThat(d.trace()).isEqualTo("marker[app, db], clear-marker, record failed");
+        assertThat(d.trace()).isEqualTo("prepare, marker[app, db], clear-marker, record failed");
+    }
+
+    @Test
+    void cancelWhileTheRepositoryOpensWaitsForItAndWritesNoMarker() {
+        Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
+        d.feed(new Start());
+        assertThat(d.feed(new Cancel("user"))).as("the opening is in flight").isEmpty();
+        d.feed(new JobEvent.RepositoryReady());
+        assertThat(d.trace()).isEqualTo("prepare, record failed");
+        assertThat(d.state.failure()).contains("cancelled: user");
+    }
+
+    @Test
+    void theMaxQuiesceWindowStartsOnlyOnceTheRepositoryIsOpen() {
+        // A slow repository (a first init, a remote backend) costs no downtime, so it takes nothing from the bound.
+        Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.STOP_FALLBACK);
+        d.feed(new Start());
+        d.now = T0.plus(Duration.ofMinutes(30));
+        assertThat(d.feed(new Tick())).isEmpty();
+        d.feed(new JobEvent.RepositoryReady());
+        assertThat(d.state.deadline()).contains(T0.plus(Duration.ofMinutes(35)).plusSeconds(1)); // ticked
+        d.feed(new MarkerWritten());
+        d.feed(new StackQuiesced(APP));
+        d.feed(new StackQuiesced(DB));
+        assertThat(d.trace()).isEqualTo("prepare, marker[app, db], quiesce app stop, quiesce db stop pre, upload stop-fallback");
+        assertThat(d.state.failure()).isEmpty();
     }
 
     @Test
