@@ -35,10 +35,10 @@ import java.util.function.UnaryOperator;
  * The backup cycle of one job as a pure state machine: {@code next(state, event, now)} gives the next state and the
  * actions to run. No I/O, no clock: time is the {@code now} argument.
  *
- * <p>The happy path (snapshot): Start → PrepareRepository; RepositoryReady → WriteMarker; MarkerWritten → Quiesce of the first stack (phase quiescing);
- * each StackQuiesced → Quiesce of the next, one stack at a time in plan order; after the last → TakeSnapshots;
- * SnapshotsTaken → Resume of every quiesced stack in resume order, then Upload (phase snapshotted; uploading once
- * every resume has ended); UploadFinished with every stack resumed → DeleteSnapshots, ApplyRetention, ClearMarker,
+ * <p>The happy path (snapshot): Start → PrepareRepository; RepositoryReady → WriteMarker; MarkerWritten → Quiesce of
+ * the first stack (phase quiescing); each StackQuiesced → Quiesce of the next, one stack at a time in plan order;
+ * after the last → TakeSnapshots; SnapshotsTaken → Resume of every quiesced stack in resume order (phase
+ * snapshotted); once every resume has ended → Upload (phase uploading); UploadFinished with every stack resumed → DeleteSnapshots, ApplyRetention, ClearMarker,
  * RecordResult (done). In the stop-mode fallback pause and hook stacks are stopped instead, there are no snapshots:
  * after the last quiesce → Upload (phase uploading); UploadFinished → Resume of every stack; once all ended →
  * ApplyRetention, ClearMarker, RecordResult.
@@ -62,6 +62,8 @@ import java.util.function.UnaryOperator;
  *       least every {@code t}, no stack stays quiesced longer than the deadline plus {@code t}.</li>
  *   <li>ClearMarker only once every stack this job quiesced has a resume outcome (resumed or failed and recorded).</li>
  *   <li>A failure after snapshotted (upload, a resume) leaves the apps up and ends the job failed.</li>
+ *   <li>With snapshots, Upload only once every Resume has an outcome (the upload would compete with the apps'
+ *       starts); a failed resume still lets the snapshots be uploaded, a cancel or a shutdown does not.</li>
  *   <li>DeleteSnapshots once the snapshots were attempted, on success and failure; ApplyRetention only when the job
  *       ends done (upload finished, nothing failed); RecordResult is the last action of every job, exactly once.</li>
  *   <li>Done and failed are terminal: every event there is ignored (same state, no action).</li>
@@ -107,7 +109,7 @@ public final class BackupCycle {
         }
         return new JobState(jobId, JobPhase.PENDING, path, stacks, maxQuiesce, Optional.empty(), Map.of(),
                 Marker.NOT_WRITTEN, Progress.NOT_STARTED, Progress.NOT_STARTED, Optional.empty(), Optional.empty(),
-                notes);
+                false, notes);
     }
 
     public static Step next(JobState state, JobEvent event, Instant now) {
@@ -136,6 +138,7 @@ public final class BackupCycle {
         private Progress upload;
         private Optional<String> uploadSummary;
         private Optional<String> failure;
+        private boolean abandoned;
         private final List<String> notes;
         private final List<JobAction> actions = new ArrayList<>();
         private JobState finalState;
@@ -154,6 +157,7 @@ public final class BackupCycle {
             upload = s.upload();
             uploadSummary = s.uploadSummary();
             failure = s.failure();
+            abandoned = s.abandoned();
             notes = new ArrayList<>(s.notes());
         }
 
@@ -252,8 +256,14 @@ public final class BackupCycle {
                 case Tick ignored -> {
                     // the deadline is enforced after every event
                 }
-                case Cancel cancel -> fail("cancelled: " + cancel.reason());
-                case AgentShutdown ignored -> fail("the agent is shutting down");
+                case Cancel cancel -> {
+                    abandoned = true;
+                    fail("cancelled: " + cancel.reason());
+                }
+                case AgentShutdown ignored -> {
+                    abandoned = true;
+                    fail("the agent is shutting down");
+                }
             }
         }
 
@@ -281,6 +291,11 @@ public final class BackupCycle {
         void advance() {
             if (failure.isPresent()) {
                 resumeAllQuiesced();
+                if (phase == JobPhase.SNAPSHOTTED && !abandoned && upload == Progress.NOT_STARTED && allSettled()) {
+                    // only a resume failed since the snapshots: they are consistent, and storing them is the job
+                    upload = Progress.IN_FLIGHT;
+                    actions.add(new JobAction.Upload(List.copyOf(stacks.keySet()), path));
+                }
                 if (!outstanding()) {
                     finish();
                 }
@@ -322,16 +337,19 @@ public final class BackupCycle {
                     }
                 }
                 resumeAllQuiesced();
-                if (upload == Progress.NOT_STARTED) {
-                    upload = Progress.IN_FLIGHT;
-                    actions.add(new JobAction.Upload(List.copyOf(stacks.keySet()), path));
+                if (!allSettled()) {
+                    // The upload waits for the resumes: reading the snapshots at full speed beside the apps' starts
+                    // would take the disk and the CPUs from them and lengthen the downtime it exists to shorten.
+                    return;
                 }
-                if (allSettled()) {
-                    if (upload == Progress.IN_FLIGHT) {
+                switch (upload) {
+                    case NOT_STARTED -> {
+                        upload = Progress.IN_FLIGHT;
                         enter(JobPhase.UPLOADING);
-                    } else {
-                        finish();
+                        actions.add(new JobAction.Upload(List.copyOf(stacks.keySet()), path));
                     }
+                    case IN_FLIGHT -> enter(JobPhase.UPLOADING);
+                    default -> finish();
                 }
             } else {
                 switch (upload) {
@@ -421,7 +439,7 @@ public final class BackupCycle {
 
         private JobState state() {
             return new JobState(jobId, phase, path, List.copyOf(stacks.values()), maxQuiesce, deadline, phaseTimes,
-                    marker, snapshots, upload, uploadSummary, failure, notes);
+                    marker, snapshots, upload, uploadSummary, failure, abandoned, notes);
         }
 
         Step step() {

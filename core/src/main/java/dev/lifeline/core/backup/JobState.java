@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param upload        the upload's state
  * @param uploadSummary what the backup tool said about a finished upload
  * @param failure       why the job failed (the first failure); empty while all goes well
+ * @param abandoned     a cancel or the agent's shutdown asked the job to stop: it starts no more work
  * @param notes         what else the record must say (later failures, the deadline, the fallback)
  */
 public record JobState(
@@ -39,6 +40,7 @@ public record JobState(
         Progress upload,
         Optional<String> uploadSummary,
         Optional<String> failure,
+        boolean abandoned,
         List<String> notes) {
 
     /** The marker's life. */

@@ -131,7 +131,14 @@ class BackupCycleSimulationTest {
                     resumeIssuedAt.put(r.stack(), now);
                     pending.add(r);
                 }
-                case Upload u -> pending.add(u);
+                case Upload u -> {
+                    if (u.path() == BackupPath.SNAPSHOT) {
+                        assertThat(resumeSettled).as("with snapshots, Upload only once every resume has ended")
+                                .containsAll(quiesceIssuedAt.keySet());
+                        assertThat(state.abandoned()).as("no Upload after a cancel or a shutdown").isFalse();
+                    }
+                    pending.add(u);
+                }
                 case DeleteSnapshots d -> {
                     assertThat(snapshotsIssued).isTrue();
                     deleteSnapshots = true;

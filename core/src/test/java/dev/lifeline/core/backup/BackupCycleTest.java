@@ -147,14 +147,40 @@ class BackupCycleTest {
     }
 
     @Test
-    void theUploadMayFinishBeforeTheResumesAndTheJobWaitsForThem() {
+    void theUploadWaitsUntilEveryResumeHasEnded() {
+        // reading the snapshots beside the apps' starts would take the disk and the CPUs from them
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
         quiesceBoth(d);
-        d.feed(new SnapshotsTaken());
-        assertThat(d.feed(new UploadFinished("ok"))).isEmpty();
-        d.feed(new StackResumed(DB));
+        assertThat(d.feed(new SnapshotsTaken())).extracting(BackupCycleTest::describe)
+                .containsExactly("resume db stop post", "resume app stop");
+        assertThat(d.feed(new StackResumed(DB))).isEmpty();
+        assertThat(d.state.phase()).isEqualTo(JobPhase.SNAPSHOTTED);
         assertThat(d.feed(new StackResumed(APP))).extracting(BackupCycleTest::describe)
-                .containsExactly("delete-snapshots", "retention", "clear-marker", "record done");
+                .containsExactly("upload snapshot");
+        assertThat(d.state.phase()).isEqualTo(JobPhase.UPLOADING);
+    }
+
+    @Test
+    void aFailedResumeStillUploadsTheSnapshotsButACancelDoesNot() {
+        Driver failed = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
+        quiesceBoth(failed);
+        failed.feed(new SnapshotsTaken());
+        failed.feed(new ResumeFailed(DB, "unhealthy"));
+        assertThat(failed.feed(new StackResumed(APP))).extracting(BackupCycleTest::describe)
+                .containsExactly("upload snapshot");
+        failed.feed(new UploadFinished("ok"));
+        assertThat(failed.state.phase()).isEqualTo(JobPhase.FAILED);
+        assertThat(failed.state.uploadSummary()).contains("ok");
+
+        Driver cancelled = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
+        quiesceBoth(cancelled);
+        cancelled.feed(new SnapshotsTaken());
+        cancelled.feed(new Cancel("user"));
+        cancelled.feed(new StackResumed(DB));
+        cancelled.feed(new StackResumed(APP));
+        assertThat(cancelled.trace()).endsWith("resume db stop post, resume app stop, delete-snapshots, clear-marker, "
+                + "record failed");
+        assertThat(cancelled.state.abandoned()).isTrue();
     }
 
     @Test
