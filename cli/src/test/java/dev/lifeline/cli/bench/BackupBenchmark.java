@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * server's socket, bind-mounted to the host: the same instrument and interval that end the reference) did not get
  * an answer. The reference is the app's own clean stop + start through the engine API until the ping answers.
  * Upload throughput (job's upload bytes from its uploading phase to its last data path stored) is compared with a
- * plain {@code restic backup} of the same data into a fresh repository.
+ * plain {@code restic backup} of the same data into a fresh repository; every upload, plain or Lifeline's, starts
+ * with its data out of the page cache.
  *
  * <p>Arguments: {@code --scale N} (pgbench scale, default 160: about 4.6 GB with indexes and WAL, so that a plain restic backup takes over 20 s on a 2-CPU machine), {@code --runs N} (default 3),
  * {@code --settle MILLIS} (the agent's recovery.settle-time, default 0; the container has a pg_isready healthcheck).
@@ -95,6 +96,8 @@ public final class BackupBenchmark {
     /** Where to keep each job's agent log (at debug level), or null; {@code --logs DIR}. */
     private Path logs;
     private final Map<Mode, Path> dataDirs = new LinkedHashMap<>();
+    /** The btrfs loop device's image file, once made. */
+    private Path btrfsImage;
     private final Map<Mode, Path> socketDirs = new LinkedHashMap<>();
     private int repoCounter;
 
@@ -147,6 +150,7 @@ public final class BackupBenchmark {
         // 2. the same data in two btrfs subvolumes (the second a reflink copy of the first: no extra space)
         long loopSize = Math.max(BtrfsLoop.DEFAULT_SIZE, dataBytes * 3 / 2 + (1L << 30));
         try (BtrfsLoop btrfs = BtrfsLoop.create(loopSize)) {
+            btrfsImage = btrfs.image();
             Path stopSub = btrfs.subvolume("pg-stop");
             Path pauseSub = btrfs.subvolume("pg-pause");
             long c0 = System.nanoTime();
@@ -172,6 +176,7 @@ public final class BackupBenchmark {
         Map<Mode, List<Run>> results = new LinkedHashMap<>();
         List<Double> plainLocal = new ArrayList<>();
         List<Double> plainBtrfs = new ArrayList<>();
+        List<Double> plainLocalLifelineArgs = new ArrayList<>();
         // the reference, measured in each round so that it sees the same machine as the backups: the app's own
         // clean stop + start through the engine API until the ping answers, on the local fs and on btrfs
         Map<Mode, List<double[]>> reference = new LinkedHashMap<>();
@@ -180,9 +185,10 @@ public final class BackupBenchmark {
                 reference.computeIfAbsent(mode, k -> new ArrayList<>()).add(referenceOnce(mode, i));
             }
             // plain restic right before Lifeline's job on the same data, and every upload (plain or job) starts
-            // with the data just read once (see warm): neither side gets a page cache the other filled for it
+            // with its data out of the page cache (see evict): neither side gets a cache the other filled for it
             for (Mode mode : Mode.values()) {
                 if (mode == Mode.STOP_FALLBACK) {
+                    plainLocalLifelineArgs.add(plainRestic(dataDirs.get(mode), "local fs", i, true));
                     plainLocal.add(plainRestic(dataDirs.get(mode), "local fs", i));
                 } else if (mode == Mode.STOP_BTRFS) {
                     plainBtrfs.add(plainRestic(dataDirs.get(mode), "btrfs", i));
@@ -229,6 +235,8 @@ public final class BackupBenchmark {
         }
         t.stats("Plain restic backup, local fs, fresh repository (MB/s)", plainLocal);
         t.stats("Plain restic backup, btrfs subvolume, fresh repository (MB/s)", plainBtrfs);
+        t.stats("Plain restic backup with Lifeline's arguments, outside the agent, local fs (MB/s)",
+                plainLocalLifelineArgs);
         System.out.println();
         t.row("Derived", "Value", "Goal", "Met", "");
         t.row("---", "---:", "---:", "---:", "---:");
@@ -293,7 +301,9 @@ public final class BackupBenchmark {
                 logs == null ? Map.of() : Map.of("LIFELINE_LOG_LEVEL", "DEBUG"));
         try {
             agent.awaitReady(Duration.ofSeconds(120));
-            warm(dataDirs.get(mode));
+            // the fallback reads the live files; a snapshot's files are new, so only the loop image must go (the
+            // live files stay cached, as they are for the reference, and the restarted server finds them there)
+            evict(dataDirs.get(mode), mode == Mode.STOP_FALLBACK);
             Thread.sleep(2000);
             OutageProbe probe = new OutageProbe(socketDirs.get(mode));
             Thread probeThread = Thread.ofPlatform().daemon().start(probe);
@@ -398,44 +408,65 @@ public final class BackupBenchmark {
     }
 
     /**
-     * Writes back dirty pages, then reads every file under {@code dir} once, so that an upload starts with nothing left
-     * to write back and with the data in the page cache whatever ran
-     * before it (a btrfs snapshot has a page cache of its own, but its blocks come from the loop device's file,
-     * which this warms too). Without it the first reader of a data set pays the disk and the next one does not.
+     * Writes back what is dirty, then drops every file under {@code dir} from the page cache, and the btrfs loop
+     * device's image file when {@code dir} is on it: each upload, plain restic's and Lifeline's alike, then reads its
+     * data from the disk, as a nightly backup of data nobody read lately does. A warm cache would favour plain restic:
+     * a new btrfs snapshot's files have a page cache of their own, empty, while the live files it is compared with
+     * can be read into the cache beforehand (and 2 data sets plus the loop image do not all fit in this machine's
+     * memory, so "warm" would also depend on what ran before). {@code files}: also the files under {@code dir}
+     * (without it, only the loop image).
      */
-    private static void warm(Path dir) throws IOException {
-        // first write back what earlier steps left dirty (the copy into btrfs, an earlier repository), so that no
-        // upload pays for another's writes
-        Processes.run(List.of("sync"), Map.of(), null, Duration.ofMinutes(5));
-        byte[] buffer = new byte[1 << 20];
+    private void evict(Path dir, boolean files) throws IOException {
         long t0 = System.nanoTime();
-        long bytes = 0;
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                try (java.io.InputStream in = Files.newInputStream(f)) {
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        bytes += n;
-                    }
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // a live database removes files now and then
-                }
+        Processes.run(List.of("sync"), Map.of(), null, Duration.ofMinutes(5));
+        // GNU dd: iflag=nocache count=0 advises the kernel to drop the whole file's clean pages
+        List<String> drop = List.of("dd", "iflag=nocache", "count=0", "status=none");
+        if (files) {
+            List<String> find = new ArrayList<>(List.of("find", dir.toString(), "-type", "f", "-exec"));
+            find.addAll(drop);
+            find.addAll(List.of("if={}", ";"));
+            ProcessResult r = Processes.run(find, Map.of(), null, Duration.ofMinutes(5));
+            if (!r.ok() && !r.stderr().contains("No such file")) { // a live database removes files now and then
+                throw new IllegalStateException("cannot drop " + dir + " from the page cache: " + r.stderr());
             }
         }
-        log("read %s (%.1f MB) in %.1f s to warm the page cache", dir, bytes / 1e6, seconds(System.nanoTime() - t0));
+        String left = "";
+        if (btrfsImage != null && dir.startsWith(btrfsImage.getParent())) {
+            List<String> image = new ArrayList<>(drop);
+            image.add("if=" + btrfsImage);
+            Processes.run(image, Map.of(), null, Duration.ofMinutes(5)).stdoutOrThrow();
+            left = ", loop image cached after: " + Processes.run(List.of("fincore", "--bytes", "--noheadings",
+                    "--output", "RES", btrfsImage.toString()), Map.of(), null, Duration.ofMinutes(1)).stdout().strip()
+                    + " bytes";
+        }
+        log("dropped %s from the page cache in %.1f s%s", files ? dir : btrfsImage, seconds(System.nanoTime() - t0),
+                left);
     }
 
     /** Plain {@code restic backup DIR} into a fresh repository; returns MB/s over restic's own processed bytes. */
     private double plainRestic(Path data, String where, int run) throws Exception {
+        return plainRestic(data, where, run, false);
+    }
+
+    /**
+     * {@code lifelineArgs}: restic started as the agent starts it (through {@code setpriv --pdeathsig}, JSON progress
+     * twice a second, host and tags, the data dir as working directory and {@code .} as the path), outside the agent:
+     * tells the cost of the invocation apart from the cost of running beside the agent and a stopped server.
+     */
+    private double plainRestic(Path data, String where, int run, boolean lifelineArgs) throws Exception {
         Path repo = freshRepository();
         try {
-            warm(data);
+            evict(data, true);
             long self = ProcessHandle.current().pid();
             double resticCpu0 = BenchOutput.waitedChildrenCpuSeconds(self);
             double machine0 = BenchOutput.machineBusySeconds();
             long t0 = System.nanoTime();
-            ProcessResult r = Processes.run(List.of("restic", "-r", repo.toString(), "--password-file",
-                    password.toString(), "backup", "--json", "--quiet", data.toString()), Map.of(), null,
-                    JOB_TIMEOUT);
+            ProcessResult r = lifelineArgs
+                    ? Processes.run(List.of("setpriv", "--pdeathsig", "TERM", "restic", "-r", repo.toString(),
+                            "--password-file", password.toString(), "backup", "--json", "--host", "bench", "--tag",
+                            "lifeline.stack=bench", "--", "."), Map.of("RESTIC_PROGRESS_FPS", "2"), data, JOB_TIMEOUT)
+                    : Processes.run(List.of("restic", "-r", repo.toString(), "--password-file", password.toString(),
+                            "backup", "--json", "--quiet", data.toString()), Map.of(), null, JOB_TIMEOUT);
             long t1 = System.nanoTime();
             if (!r.ok()) {
                 throw new IllegalStateException("plain restic backup failed: " + r.stderr());
@@ -447,8 +478,8 @@ public final class BackupBenchmark {
                 }
             }
             double mbs = bytes / 1e6 / seconds(t1 - t0);
-            log("plain restic backup (%s) run %d: %.1f MB in %.1f s = %.1f MB/s; CPU (s): restic %.2f, whole machine"
-                    + " %.2f", where, run, bytes / 1e6, seconds(t1 - t0), mbs,
+            log("plain restic backup (%s%s) run %d: %.1f MB in %.1f s = %.1f MB/s; CPU (s): restic %.2f, whole machine"
+                    + " %.2f", where, lifelineArgs ? ", Lifeline's arguments" : "", run, bytes / 1e6, seconds(t1 - t0), mbs,
                     BenchOutput.waitedChildrenCpuSeconds(self) - resticCpu0,
                     BenchOutput.machineBusySeconds() - machine0);
             return mbs;
