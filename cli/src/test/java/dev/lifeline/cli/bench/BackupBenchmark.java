@@ -363,7 +363,7 @@ public final class BackupBenchmark {
                 Files.writeString(logs.resolve(stack + "-" + run + ".log"), agent.log());
             }
             podman.podmanResult("stop", "-t", "60", stack);
-            sh("rm -rf " + repo);
+            removeRepository(repo);
         }
     }
 
@@ -484,7 +484,7 @@ public final class BackupBenchmark {
                     BenchOutput.machineBusySeconds() - machine0);
             return mbs;
         } finally {
-            sh("rm -rf " + repo);
+            removeRepository(repo);
         }
     }
 
@@ -590,6 +590,43 @@ public final class BackupBenchmark {
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + r.stderr());
         }
+    }
+
+    /**
+     * Deletes a repository, then waits until the disks are quiet: the root filesystem is mounted with {@code discard}
+     * here, so deleting gigabytes of pack files sends discards to the device for a while, and the next measured
+     * upload must not read beside them.
+     */
+    private static void removeRepository(Path repo) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Processes.run(List.of("rm", "-rf", "--one-file-system", repo.toString()), Map.of(), null,
+                Duration.ofMinutes(10)).stdoutOrThrow();
+        Processes.run(List.of("sync"), Map.of(), null, Duration.ofMinutes(5));
+        String last = diskActivity();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < 1_000_000_000L && System.nanoTime() - t0 < 120_000_000_000L) {
+            Thread.sleep(100);
+            String now = diskActivity();
+            if (!now.equals(last)) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
+        log("removed %s; disks quiet after %.1f s", repo, seconds(System.nanoTime() - t0));
+    }
+
+    /** Requests in flight and discards completed, of every block device. */
+    private static String diskActivity() throws IOException {
+        StringBuilder b = new StringBuilder();
+        try (java.util.stream.Stream<Path> devices = Files.list(Path.of("/sys/block"))) {
+            for (Path d : devices.sorted().toList()) {
+                String[] f = Files.readString(d.resolve("stat")).trim().split("\\s+");
+                // fields (0-based): 8 in flight, 11 discards completed
+                b.append(d.getFileName()).append(' ').append(f[8]).append(' ').append(f.length > 11 ? f[11] : "-")
+                        .append(';');
+            }
+        }
+        return b.toString();
     }
 
     private static void sh(String script) {
