@@ -164,11 +164,7 @@ public final class BackupRunner {
 
     private void perform(JobAction action) {
         switch (action) {
-            case JobAction.PrepareRepository p -> {
-                Map<StackName, QuiesceMode> modes = new LinkedHashMap<>();
-                state.stacks().forEach(d -> modes.put(d.stack(), d.mode())); // the fallback's, where it differs
-                workers.execute(() -> prepare(p.jobId(), modes));
-            }
+            case JobAction.PrepareRepository p -> workers.execute(() -> prepare(p.jobId(), p.modes()));
             case JobAction.WriteMarker w -> writeMarker(w);
             case JobAction.Quiesce q -> onStack(q.stack(), () -> {
                 try {

@@ -479,7 +479,8 @@ public final class BackupBenchmark {
             }
             double mbs = bytes / 1e6 / seconds(t1 - t0);
             log("plain restic backup (%s%s) run %d: %.1f MB in %.1f s = %.1f MB/s; CPU (s): restic %.2f, whole machine"
-                    + " %.2f", where, lifelineArgs ? ", Lifeline's arguments" : "", run, bytes / 1e6, seconds(t1 - t0), mbs,
+                    + " %.2f", where, lifelineArgs ? ", Lifeline's arguments" : "", run, bytes / 1e6, seconds(t1 - t0),
+                    mbs,
                     BenchOutput.waitedChildrenCpuSeconds(self) - resticCpu0,
                     BenchOutput.machineBusySeconds() - machine0);
             return mbs;

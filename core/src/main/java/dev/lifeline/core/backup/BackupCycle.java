@@ -38,10 +38,10 @@ import java.util.function.UnaryOperator;
  * <p>The happy path (snapshot): Start → PrepareRepository; RepositoryReady → WriteMarker; MarkerWritten → Quiesce of
  * the first stack (phase quiescing); each StackQuiesced → Quiesce of the next, one stack at a time in plan order;
  * after the last → TakeSnapshots; SnapshotsTaken → Resume of every quiesced stack in resume order (phase
- * snapshotted); once every resume has ended → Upload (phase uploading); UploadFinished with every stack resumed → DeleteSnapshots, ApplyRetention, ClearMarker,
- * RecordResult (done). In the stop-mode fallback pause and hook stacks are stopped instead, there are no snapshots:
- * after the last quiesce → Upload (phase uploading); UploadFinished → Resume of every stack; once all ended →
- * ApplyRetention, ClearMarker, RecordResult.
+ * snapshotted); once every resume has ended → Upload (phase uploading); UploadFinished with every stack resumed →
+ * DeleteSnapshots, ApplyRetention, ClearMarker, RecordResult (done). In the stop-mode fallback pause and hook stacks
+ * are stopped instead, there are no snapshots: after the last quiesce → Upload (phase uploading); UploadFinished →
+ * Resume of every stack; once all ended → ApplyRetention, ClearMarker, RecordResult.
  *
  * <p>Invariants (checked by a deterministic simulation in the tests):
  * <ol>
@@ -167,7 +167,7 @@ public final class BackupCycle {
                     if (marker == Marker.NOT_WRITTEN && failure.isEmpty()) {
                         phaseTimes.putIfAbsent(JobPhase.PENDING, now);
                         marker = Marker.PREPARING;
-                        actions.add(new JobAction.PrepareRepository(jobId));
+                        actions.add(new JobAction.PrepareRepository(jobId, modes()));
                     }
                 }
                 case RepositoryReady ignored -> {
@@ -179,9 +179,7 @@ public final class BackupCycle {
                     } else {
                         deadline = Optional.of(now.plus(maxQuiesce));
                         marker = Marker.WRITING;
-                        Map<StackName, QuiesceMode> modes = new LinkedHashMap<>();
-                        stacks.values().forEach(d -> modes.put(d.stack(), d.mode()));
-                        actions.add(new JobAction.WriteMarker(jobId, List.copyOf(stacks.keySet()), modes,
+                        actions.add(new JobAction.WriteMarker(jobId, List.copyOf(stacks.keySet()), modes(),
                                 deadline.get()));
                     }
                 }
@@ -293,8 +291,7 @@ public final class BackupCycle {
                 resumeAllQuiesced();
                 if (phase == JobPhase.SNAPSHOTTED && !abandoned && upload == Progress.NOT_STARTED && allSettled()) {
                     // only a resume failed since the snapshots: they are consistent, and storing them is the job
-                    upload = Progress.IN_FLIGHT;
-                    actions.add(new JobAction.Upload(List.copyOf(stacks.keySet()), path));
+                    startUpload();
                 }
                 if (!outstanding()) {
                     finish();
@@ -344,19 +341,19 @@ public final class BackupCycle {
                 }
                 switch (upload) {
                     case NOT_STARTED -> {
-                        upload = Progress.IN_FLIGHT;
                         enter(JobPhase.UPLOADING);
-                        actions.add(new JobAction.Upload(List.copyOf(stacks.keySet()), path));
+                        startUpload();
                     }
-                    case IN_FLIGHT -> enter(JobPhase.UPLOADING);
+                    case IN_FLIGHT -> {
+                        // uploading
+                    }
                     default -> finish();
                 }
             } else {
                 switch (upload) {
                     case NOT_STARTED -> {
-                        upload = Progress.IN_FLIGHT;
                         enter(JobPhase.UPLOADING);
-                        actions.add(new JobAction.Upload(List.copyOf(stacks.keySet()), path));
+                        startUpload();
                     }
                     case IN_FLIGHT -> {
                         // stacks stay quiesced until the upload ends (or the deadline)
@@ -391,9 +388,21 @@ public final class BackupCycle {
             actions.add(new JobAction.RecordResult(finalState));
         }
 
+        private void startUpload() {
+            upload = Progress.IN_FLIGHT;
+            actions.add(new JobAction.Upload(List.copyOf(stacks.keySet()), path));
+        }
+
+        /** Each stack's mode in this job (the fallback's, where it differs from the plan's). */
+        private Map<StackName, QuiesceMode> modes() {
+            Map<StackName, QuiesceMode> modes = new LinkedHashMap<>();
+            stacks.values().forEach(d -> modes.put(d.stack(), d.mode()));
+            return modes;
+        }
+
         private boolean outstanding() {
-            return marker == Marker.PREPARING || marker == Marker.WRITING || snapshots == Progress.IN_FLIGHT || upload == Progress.IN_FLIGHT
-                    || !allSettled();
+            return marker == Marker.PREPARING || marker == Marker.WRITING || snapshots == Progress.IN_FLIGHT
+                    || upload == Progress.IN_FLIGHT || !allSettled();
         }
 
         private boolean allSettled() {

@@ -15,9 +15,14 @@ public sealed interface JobAction {
 
     /**
      * While every stack still runs: open the backup repository (create it if there is none) and prepare what the
-     * resumes will need; report RepositoryReady or RepositoryUnavailable. Not part of the max-quiesce window.
+     * resumes will need (per the stack's mode in this job); report RepositoryReady or RepositoryUnavailable. Not part
+     * of the max-quiesce window.
      */
-    record PrepareRepository(String jobId) implements JobAction {}
+    record PrepareRepository(String jobId, Map<StackName, QuiesceMode> modes) implements JobAction {
+        public PrepareRepository {
+            modes = Map.copyOf(modes);
+        }
+    }
 
     /** Write the quiesce marker to the journal and fsync; report MarkerWritten or MarkerWriteFailed. */
     record WriteMarker(String jobId, List<StackName> stacks, Map<StackName, QuiesceMode> modes, Instant deadline)

@@ -102,7 +102,8 @@ class BackupCycleTest {
     @Test
     void happyPathWithSnapshotsResumesRightAfterTheSnapshotAndUploadsFromIt() {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
-        assertThat(d.feed(new Start())).singleElement().isEqualTo(new PrepareRepository("job-1"));
+        assertThat(d.feed(new Start())).singleElement().isEqualTo(new PrepareRepository("job-1",
+                java.util.Map.of(APP, QuiesceMode.STOP, DB, QuiesceMode.STOP)));
         assertThat(d.state.deadline()).as("opening the repository costs no downtime: no deadline yet").isEmpty();
         assertThat(d.feed(new JobEvent.RepositoryReady())).singleElement().isEqualTo(new WriteMarker("job-1",
                 List.of(APP, DB), java.util.Map.of(APP, QuiesceMode.STOP, DB, QuiesceMode.STOP),
@@ -357,7 +358,8 @@ class BackupCycleTest {
         d.feed(new MarkerWritten());
         d.feed(new StackQuiesced(APP));
         d.feed(new StackQuiesced(DB));
-        assertThat(d.trace()).isEqualTo("prepare, marker[app, db], quiesce app stop, quiesce db stop pre, upload stop-fallback");
+        assertThat(d.trace()).isEqualTo("prepare, marker[app, db], quiesce app stop, quiesce db stop pre, "
+                + "upload stop-fallback");
         assertThat(d.state.failure()).isEmpty();
     }
 
