@@ -242,8 +242,8 @@ public final class BackupRunner {
     /**
      * While every stack still runs: open (or create) the repository, so that a wrong password, a locked or an
      * unreachable repository fails the job before any downtime, and the upload never initializes a repository
-     * concurrently with the resumes (a restic init cut short by a crash is the one step restic cannot repeat); then
-     * what the resumes will need. None of it counts against the max-quiesce bound.
+     * concurrently with the resumes (an init cut short is repeated safely, but two inits of one repository at once
+     * leave a config no key opens); then what the resumes will need. None of it counts against the max-quiesce bound.
      */
     private void prepare(String jobId, Map<StackName, QuiesceMode> modes) {
         try {

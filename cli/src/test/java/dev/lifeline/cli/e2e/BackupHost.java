@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -136,7 +138,7 @@ final class BackupHost implements AutoCloseable {
 
     /** Waits until restic's upload waits at the gate; fails with the job records if a new job ends first. */
     void awaitUploadHeld(AgentProcess agent) {
-        java.util.Set<String> endedBefore = endedJobs(agent.get("/backup/jobs"));
+        Set<String> endedBefore = endedJobs(agent.get("/backup/jobs"));
         Host.await(JOB, "restic's upload waits at the gate", () -> {
             if (Files.exists(gate.resolve("waiting"))) {
                 return true;
@@ -149,8 +151,8 @@ final class BackupHost implements AutoCloseable {
         });
     }
 
-    private static java.util.Set<String> endedJobs(String jobsJson) {
-        java.util.Set<String> ended = new java.util.HashSet<>();
+    private static Set<String> endedJobs(String jobsJson) {
+        Set<String> ended = new HashSet<>();
         Host.json(jobsJson).get("jobs").forEach(j -> {
             if (List.of("done", "failed").contains(j.get("phase").asText())) {
                 ended.add(j.get("job").asText());
