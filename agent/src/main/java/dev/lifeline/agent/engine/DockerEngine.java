@@ -120,11 +120,13 @@ public final class DockerEngine implements ContainerEngine {
                 .method(DockerHttpClient.Request.Method.GET)
                 .path("/v4.0.0/libpod/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/healthcheck")
                 .build();
+        long t0 = System.nanoTime();
         try (DockerHttpClient.Response response = http.execute(request)) {
             int code = response.getStatusCode();
             // 409: not running, or no healthcheck; 404: gone. The caller's inspection says which.
             HealthProbe result = code == 200 ? probeResult(response.getBody().readAllBytes()) : HealthProbe.NOT_RUN;
-            log.debug("event=healthcheck_run container={} http_status={} result={}", id, code, result);
+            log.debug("event=healthcheck_run container={} http_status={} result={} duration_ms={}", id, code, result,
+                    millisSince(t0));
             return result;
         } catch (IOException e) {
             throw translate("read the healthcheck result of container " + id, new java.io.UncheckedIOException(e));
@@ -137,6 +139,10 @@ public final class DockerEngine implements ContainerEngine {
     static HealthProbe probeResult(byte[] body) throws IOException {
         String status = InspectMapper.read(body).path("Status").asText("");
         return status.equals("healthy") ? HealthProbe.PASSED : HealthProbe.FAILED;
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     public URI endpoint() {
@@ -257,8 +263,10 @@ public final class DockerEngine implements ContainerEngine {
     private Optional<JsonNode> getJson(String path, String what) {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET).path(path).build();
+        long t0 = System.nanoTime();
         try (DockerHttpClient.Response response = http.execute(request)) {
             int code = response.getStatusCode();
+            log.debug("event=engine_read what=\"{}\" http_status={} duration_ms={}", what, code, millisSince(t0));
             if (code == 404) {
                 return Optional.empty();
             }
@@ -275,20 +283,24 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public void start(String id) {
+        long t0 = System.nanoTime();
         if (post(containerPath(id, "start"), "start container " + id) == NOT_MODIFIED) {
             log.debug("event=container_already_running container={}", id);
         } else {
-            log.info("event=container_started container={} endpoint={}", id, endpoint);
+            log.info("event=container_started container={} duration_ms={} endpoint={}", id, millisSince(t0),
+                    endpoint);
         }
     }
 
     @Override
     public void stop(String id, Duration timeout) {
         int seconds = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
+        long t0 = System.nanoTime();
         if (post(containerPath(id, "stop") + "?t=" + seconds, "stop container " + id) == NOT_MODIFIED) {
             log.debug("event=container_already_stopped container={}", id);
         } else {
-            log.info("event=container_stopped container={} timeout_s={} endpoint={}", id, seconds, endpoint);
+            log.info("event=container_stopped container={} timeout_s={} duration_ms={} endpoint={}", id, seconds,
+                    millisSince(t0), endpoint);
         }
     }
 

@@ -70,6 +70,8 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, Instant> killSeen = new HashMap<>();
     private static final Duration KILL_MEMORY = Duration.ofMinutes(1);
     private final Set<String> restartPolicyWarned = new java.util.HashSet<>();
+    /** Each container's stack as the last resync saw it (only the supervisor thread uses it): whose an event is. */
+    private final Map<String, StackName> stackOfContainer = new HashMap<>();
     private volatile boolean frozen;
     private volatile EventSubscription subscription;
     private volatile Instant lastResync = Instant.EPOCH;
@@ -173,7 +175,19 @@ public final class Supervisor implements AutoCloseable {
                     killSeen.put(event.containerId(), clock.instant());
                 }
             }
-            case "die", "oom", "start", "destroy", "health_status", "create" -> resyncSafely();
+            case "die", "oom", "start", "destroy", "health_status", "create" -> {
+                StackName stack = stackOfContainer.get(event.containerId());
+                if (stack != null && (locks.isHeld(stack) || holds.holder(stack).isPresent())) {
+                    // A resync would leave this stack to the operation that holds it, and its listing would compete
+                    // with that operation for the engine: a backup's resume starts the app and runs its healthcheck
+                    // in the same fraction of a second as the events of its own stop and start. The periodic resync
+                    // looks at the stack once the operation lets go.
+                    log.debug("event=resync_skipped reason=stack_held stack={} container={} action={}", stack,
+                            event.containerId(), event.action());
+                    return;
+                }
+                resyncSafely();
+            }
             default -> { }
         }
     }
@@ -206,6 +220,10 @@ public final class Supervisor implements AutoCloseable {
         Set<StackName> stopping = markers.stream().filter(m -> m.kind() == MarkerKind.STOP)
                 .flatMap(m -> m.stacks().stream()).collect(Collectors.toSet());
         Set<StackName> present = stacks.stream().map(Stack::name).collect(Collectors.toSet());
+        stackOfContainer.clear();
+        for (Stack stack : stacks) {
+            stack.containers().forEach(c -> stackOfContainer.put(c.id(), stack.name()));
+        }
 
         for (Stack stack : stacks) {
             if (full) {

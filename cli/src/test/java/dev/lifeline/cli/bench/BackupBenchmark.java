@@ -95,6 +95,8 @@ public final class BackupBenchmark {
     private final long settleMillis;
     /** Where to keep each job's agent log (at debug level), or null; {@code --logs DIR}. */
     private Path logs;
+    /** {@code --downtime-only}: only the early resume's downtime against the references, round by round. */
+    private boolean downtimeOnly;
     private final Map<Mode, Path> dataDirs = new LinkedHashMap<>();
     /** The btrfs loop device's image file, once made. */
     private Path btrfsImage;
@@ -120,6 +122,7 @@ public final class BackupBenchmark {
         try (PodmanService podman = PodmanService.start()) {
             BackupBenchmark bench = new BackupBenchmark(podman, work, settle);
             bench.logs = pathArg(args, "--logs");
+            bench.downtimeOnly = BenchOutput.flag(args, "--downtime-only");
             bench.run(scale, runs, args);
         } finally {
             Processes.run(List.of("rm", "-rf", "--one-file-system", work.toString()), Map.of(), null,
@@ -163,7 +166,11 @@ public final class BackupBenchmark {
             Path socketParent = btrfs.subvolume("sockets");
             createPostgres(Mode.STOP_BTRFS, socketParent);
             createPostgres(Mode.PAUSE_BTRFS, socketParent);
-            measure(runs, dataBytes, scale, load, args, benchStart);
+            if (downtimeOnly) {
+                measureDowntime(runs, dataBytes, scale, load, args, benchStart);
+            } else {
+                measure(runs, dataBytes, scale, load, args, benchStart);
+            }
             for (Mode m : Mode.values()) {
                 podman.podmanResult("rm", "-f", "-t", "10", m.stack());
             }
@@ -264,21 +271,85 @@ public final class BackupBenchmark {
                 yes(gapBtrfs <= 5), "");
     }
 
+    /**
+     * {@code --downtime-only}: per round the reference with a warm and with a cold page cache, then one early-resume
+     * job (stop + btrfs snapshot); no fallback, no plain restic. Quick enough at a small scale to compare changes to
+     * the downtime path with many rounds.
+     */
+    private void measureDowntime(int runs, long dataBytes, int scale, String load, String[] args, long benchStart)
+            throws Exception {
+        List<Double> warm = new ArrayList<>();
+        List<Double> cold = new ArrayList<>();
+        List<Run> jobs = new ArrayList<>();
+        for (int i = 1; i <= runs; i++) {
+            double[] w = referenceOnce(Mode.STOP_BTRFS, i, false);
+            warm.add(w[0] + w[1]);
+            double[] c = referenceOnce(Mode.STOP_BTRFS, i, true);
+            cold.add(c[0] + c[1]);
+            jobs.add(backupOnce(Mode.STOP_BTRFS, i));
+        }
+        List<Double> record = jobs.stream().map(Run::downtimeMs).toList();
+        List<Double> outage = jobs.stream().map(Run::probeOutageMs).toList();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "## Early-resume downtime (PostgreSQL 15, pgbench -i -s %d, data dir %.1f MB, "
+                + "%d rounds, settle time %d ms, total bench time %.0f s)%n%n", scale, dataBytes / 1e6, runs,
+                settleMillis, seconds(System.nanoTime() - benchStart));
+        System.out.println("Machine: " + machine());
+        System.out.println("Load average before / after: " + load + " / "
+                + Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.println("Command: scripts/bench-backup " + String.join(" ", args));
+        System.out.println();
+        BenchOutput.Table t = new BenchOutput.Table(what -> "%.0f");
+        t.row("Measurement (ms)", "Median", "Min", "Max", "N");
+        t.row("---", "---:", "---:", "---:", "---:");
+        t.stats("Reference, btrfs, warm cache: clean stop + start until the ping answers", warm);
+        t.stats("Reference, btrfs, loop image cold: clean stop + start until the ping answers", cold);
+        t.stats("Stop + btrfs snapshot, early resume: downtime, job record", record);
+        t.stats("Stop + btrfs snapshot, early resume: longest outage seen by the ping", outage);
+        System.out.println();
+        System.out.println("| Round | Reference warm / cold | Job record | Ping outage | Record minus cold reference "
+                + "| Ping minus cold reference |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (int i = 0; i < runs; i++) {
+            System.out.printf(Locale.ROOT, "| %d | %.0f / %.0f | %.0f | %.0f | %+.0f | %+.0f |%n", i + 1, warm.get(i),
+                    cold.get(i), record.get(i), outage.get(i), record.get(i) - cold.get(i),
+                    outage.get(i) - cold.get(i));
+        }
+        System.out.println();
+        double ref = median(cold);
+        System.out.printf(Locale.ROOT, "Median minus median, against the cold reference: job record %+.0f ms, ping %+.0f"
+                + " ms (goal <= +150); against the warm reference: %+.0f / %+.0f ms%n", median(record) - ref,
+                median(outage) - ref, median(record) - median(warm), median(outage) - median(warm));
+    }
+
     /** The app's own clean stop, then start until the ping answers, through the engine API: {stop, start} ms. */
     private double[] referenceOnce(Mode mode, int run) throws Exception {
+        return referenceOnce(mode, run, false);
+    }
+
+    /**
+     * The reference; {@code cold}: with the btrfs loop image dropped from the page cache first, while the server
+     * runs, exactly as before a snapshot job (see {@link #backupOnce}), so that both meet the same cache.
+     */
+    private double[] referenceOnce(Mode mode, int run, boolean cold) throws Exception {
         String name = mode.stack();
         podman.podman("start", name);
         awaitPgReady(mode, Duration.ofSeconds(60));
+        if (cold) {
+            evict(dataDirs.get(mode), false);
+        }
         Thread.sleep(2000);
         long t0 = System.nanoTime();
         apiPost("/containers/" + name + "/stop?t=60");
         long t1 = System.nanoTime();
         apiPost("/containers/" + name + "/start");
+        long started = System.nanoTime();
         awaitPgReady(mode, Duration.ofSeconds(60));
         long t2 = System.nanoTime();
         apiPost("/containers/" + name + "/stop?t=60");
-        log("reference (%s) run %d: clean stop %.0f ms + start until the ping answers %.0f ms = %.0f ms", name, run,
-                millis(t1 - t0), millis(t2 - t1), millis(t2 - t0));
+        log("reference (%s%s) run %d: clean stop %.0f ms + start until the ping answers %.0f ms (the engine's start "
+                + "%.0f ms) = %.0f ms", name, cold ? ", loop image cold" : "", run, millis(t1 - t0), millis(t2 - t1),
+                millis(started - t1), millis(t2 - t0));
         return new double[] {millis(t1 - t0), millis(t2 - t1)};
     }
 
@@ -348,6 +419,7 @@ public final class BackupBenchmark {
             double jobSeconds = Duration.between(Instant.parse(record.get("createdAt").asText()), done).toMillis()
                     / 1000.0;
             double resticSeconds = resticSecondsOfDataDir(agent.log(), dataDirs.get(mode));
+            log("%s run %d: the ping's longest outage ended at %s", mode.title, run, probe.longestEndedAt);
             log("%s run %d: downtime %.0f ms (probe: %.0f ms), upload %.1f MB in %.1f s = %.1f MB/s (restic's own run "
                     + "%.1f s; to done %.1f s), job %.1f s", mode.title, run, downtime, probe.longestOutageMs(),
                     bytes / 1e6, uploadSeconds, bytes / 1e6 / uploadSeconds, resticSeconds, phaseSeconds, jobSeconds);
@@ -544,6 +616,8 @@ public final class BackupBenchmark {
         final AtomicBoolean stop = new AtomicBoolean();
         private final Path socketDir;
         private volatile long longestNanos;
+        /** When the longest outage ended (the first answer after it), to read beside the agent's log. */
+        private volatile Instant longestEndedAt;
 
         OutageProbe(Path socketDir) {
             this.socketDir = socketDir;
@@ -561,7 +635,10 @@ public final class BackupBenchmark {
                     // a paused server answers late rather than not at all: a slow answer is a stall the app sees
                     longestNanos = Math.max(longestNanos, now - before);
                     if (down) {
-                        longestNanos = Math.max(longestNanos, now - lastOk);
+                        if (now - lastOk > longestNanos) {
+                            longestNanos = now - lastOk;
+                            longestEndedAt = Instant.now();
+                        }
                         down = false;
                     }
                     lastOk = now;

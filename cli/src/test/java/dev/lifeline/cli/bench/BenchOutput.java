@@ -41,6 +41,11 @@ final class BenchOutput {
         return fallback;
     }
 
+    /** Whether the argument {@code name} (one without a value) is present. */
+    static boolean flag(String[] args, String name) {
+        return java.util.Arrays.asList(args).contains(name);
+    }
+
     /** The path after {@code name}, or null when the argument is absent. */
     static Path pathArg(String[] args, String name) {
         for (int i = 0; i + 1 < args.length; i++) {

@@ -74,6 +74,7 @@ public final class FakeEngine implements ContainerEngine {
     private final SimClock clock;
     private final Map<String, Container> byName = new TreeMap<>();
     private final List<Call> calls = new ArrayList<>();
+    private int listings;
     private final List<EngineEvent> pending = new ArrayList<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private boolean unreachable;
@@ -347,12 +348,18 @@ public final class FakeEngine implements ContainerEngine {
         checkReachable();
     }
 
+    /** How many times the host's containers were listed (every resync lists them). */
+    public synchronized int listings() {
+        return listings;
+    }
+
     @Override
     public List<ContainerInfo> listContainers() {
         List<ContainerInfo> result = new ArrayList<>();
         List<EngineEvent> out;
         synchronized (this) {
             checkReachable();
+            listings++;
             refreshTimedHealth();
             for (Container c : byName.values()) {
                 probe(c);
