@@ -68,6 +68,12 @@ public final class BackupRunner {
     private final LinkedBlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
     private final Map<StackName, CompletableFuture<Void>> stackChains = new ConcurrentHashMap<>();
     private final Map<java.nio.file.Path, Snapshot> taken = new ConcurrentHashMap<>();
+    /**
+     * Stacks as read while they still ran (before the marker), and as their stop-mode quiesce left them: the quiesce
+     * and the resume act on these instead of reading the stacks again inside the downtime.
+     */
+    private final Map<StackName, Prepared> prepared = new ConcurrentHashMap<>();
+    private final Map<StackName, dev.lifeline.core.model.Stack> quiesced = new ConcurrentHashMap<>();
     private final List<JobView.Upload> uploads = Collections.synchronizedList(new ArrayList<>());
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
@@ -168,7 +174,11 @@ public final class BackupRunner {
             case JobAction.WriteMarker w -> writeMarker(w);
             case JobAction.Quiesce q -> onStack(q.stack(), () -> {
                 try {
-                    parts.quiescer().quiesce(q.stack(), q.mode(), q.containers(), q.preHooks());
+                    dev.lifeline.core.model.Stack stopped = parts.quiescer().quiesce(q.stack(), q.mode(),
+                            q.containers(), q.preHooks(), preparedStack(q.stack()));
+                    if (stopped != null) {
+                        quiesced.put(q.stack(), stopped);
+                    }
                     if (firstQuiesce.compareAndSet(true, false)) {
                         parts.crash().reach(CrashPoint.BACKUP_AFTER_FIRST_QUIESCE);
                     }
@@ -188,7 +198,8 @@ public final class BackupRunner {
                     if (userStopped) {
                         notes.add(r.stack() + " was stopped by the user during the backup: not started again");
                     }
-                    parts.quiescer().resume(r.stack(), r.mode(), r.containers(), r.postHooks(), !userStopped);
+                    parts.quiescer().resume(r.stack(), r.mode(), r.containers(), r.postHooks(), !userStopped,
+                            quiesced.remove(r.stack()));
                     if (firstResume.compareAndSet(true, false)) {
                         parts.crash().reach(CrashPoint.BACKUP_AFTER_RESUME);
                     }
@@ -209,6 +220,7 @@ public final class BackupRunner {
                 parts.journal().clearMarker(c.jobId(), parts.clock().instant());
             }
             case JobAction.RecordResult r -> {
+                dropUntaken();
                 finishedAt = parts.clock().instant();
                 state = r.result(); // after finishedAt: a reader that sees the end sees when it was
                 progress = null;
@@ -243,7 +255,9 @@ public final class BackupRunner {
      * While every stack still runs: open (or create) the repository, so that a wrong password, a locked or an
      * unreachable repository fails the job before any downtime, and the upload never initializes a repository
      * concurrently with the resumes (an init cut short is repeated safely, but two inits of one repository at once
-     * leave a config no key opens); then what the resumes will need. None of it counts against the max-quiesce bound.
+     * leave a config no key opens); then what the quiesces and resumes will need (each stack as it runs), and the
+     * snapshots' records, so that the downtime holds only the snapshot commands. None of it counts against the
+     * max-quiesce bound.
      */
     private void prepare(String jobId, Map<StackName, QuiesceMode> modes) {
         try {
@@ -255,10 +269,25 @@ public final class BackupRunner {
         }
         for (QuiesceTarget t : plan.quiesceOrder()) {
             try {
-                parts.quiescer().prepare(t.stack(), modes.getOrDefault(t.stack(), t.mode()), t.containers());
+                dev.lifeline.core.model.Stack read = parts.quiescer().prepare(t.stack(),
+                        modes.getOrDefault(t.stack(), t.mode()), t.containers());
+                if (read != null) {
+                    prepared.put(t.stack(), new Prepared(read, parts.clock().instant()));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            }
+        }
+        if (state.path() == BackupPath.SNAPSHOT) {
+            for (DataPath p : paths) {
+                try {
+                    parts.snapshots().ready(p.source(), jobId, parts.clock().instant());
+                } catch (RuntimeException e) {
+                    // the take tries again, and a failure there is the job's
+                    log.debug("event=snapshot_ready_failed job={} source={} error=\"{}\"", jobId, p.source(),
+                            message(e));
+                }
             }
         }
         events.add(new JobEvent.RepositoryReady());
@@ -279,6 +308,22 @@ public final class BackupRunner {
             log.error("event=backup_marker_failed job={} error=\"{}\"", w.jobId(), message(e));
             events.add(new JobEvent.MarkerWriteFailed(message(e)));
         }
+    }
+
+    /** A stack as read before the marker, and when. */
+    private record Prepared(dev.lifeline.core.model.Stack stack, Instant readAt) {}
+
+    /**
+     * How long a stack read before the marker stands for it at its quiesce. The first stack is quiesced right after
+     * the marker; a later one may wait for the stops before it, and after a few seconds it is read again (a container
+     * recreated meanwhile has a new id).
+     */
+    private static final Duration PREPARED_FRESH = Duration.ofSeconds(2);
+
+    private dev.lifeline.core.model.Stack preparedStack(StackName stack) {
+        Prepared p = prepared.remove(stack);
+        return p != null && Duration.between(p.readAt(), parts.clock().instant()).compareTo(PREPARED_FRESH) <= 0
+                ? p.stack() : null;
     }
 
     /** Quiesce and resume of one stack run in the order they were issued, never at once. */
@@ -388,6 +433,28 @@ public final class BackupRunner {
         for (DataPath p : paths) {
             try {
                 parts.snapshots().leftovers(p.source(), jobId()).forEach(parts.snapshots()::delete);
+            } catch (RuntimeException e) {
+                log.warn("event=snapshot_leftover_cleanup_failed job={} source={} error=\"{}\"", jobId(), p.source(),
+                        message(e));
+            }
+        }
+    }
+
+    /**
+     * Deletes the records readied for snapshots this job never took (it ended before its snapshots, say on a failed
+     * pre-hook): the cycle deletes the snapshots it took, and knows nothing of the records prepared for them.
+     */
+    private void dropUntaken() {
+        parts.snapshots().forgetReadied(jobId());
+        if (state.path() != BackupPath.SNAPSHOT) {
+            return;
+        }
+        java.util.Set<String> kept = taken.values().stream().map(Snapshot::handle)
+                .collect(java.util.stream.Collectors.toSet());
+        for (DataPath p : paths) {
+            try {
+                parts.snapshots().leftovers(p.source(), jobId()).stream().filter(s -> !kept.contains(s.handle()))
+                        .forEach(parts.snapshots()::delete);
             } catch (RuntimeException e) {
                 log.warn("event=snapshot_leftover_cleanup_failed job={} source={} error=\"{}\"", jobId(), p.source(),
                         message(e));

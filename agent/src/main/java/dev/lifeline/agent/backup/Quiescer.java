@@ -64,12 +64,17 @@ public final class Quiescer {
         }
     }
 
-    public void quiesce(StackName name, QuiesceMode mode, List<String> containers, List<Hook> preHooks)
-            throws InterruptedException {
-        locks.with(name, () -> {
-            quiesceLocked(name, mode, containers, preHooks);
-            return null;
-        });
+    /**
+     * Quiesces the stack. {@code prepared}, when not null, is the stack as {@link #prepare} read it a moment ago: a
+     * stop then stops the job's containers without reading them again inside the downtime (each is stopped whatever
+     * it looked like then: stopping a stopped container is a no-op).
+     *
+     * @return in stop mode, the stack as it now is: the job's containers, stopped (what {@link #resume} starts);
+     *     otherwise null
+     */
+    public Stack quiesce(StackName name, QuiesceMode mode, List<String> containers, List<Hook> preHooks,
+            Stack prepared) throws InterruptedException {
+        return locks.with(name, () -> quiesceLocked(name, mode, containers, preHooks, prepared));
     }
 
     /**
@@ -77,15 +82,20 @@ public final class Quiescer {
      * each container has a healthcheck (only an inspection of a running container tells, once per container), so
      * that the resume probes those at once instead of waiting the settle time. Costs nothing inside the downtime;
      * a failure only means the quiesce asks again.
+     *
+     * @return in stop mode, the stack as read (for {@link #quiesce}); null otherwise or when it could not be read
      */
-    public void prepare(StackName name, QuiesceMode mode, List<String> containers) throws InterruptedException {
+    public Stack prepare(StackName name, QuiesceMode mode, List<String> containers) throws InterruptedException {
         if (mode != QuiesceMode.STOP) {
-            return;
+            return null;
         }
         try {
-            learnHealthchecks(current(name, containers));
+            Stack stack = current(name, containers);
+            learnHealthchecks(stack);
+            return stack;
         } catch (RuntimeException e) {
             log.debug("event=quiesce_prepare_failed stack={} error=\"{}\"", name, e.toString());
+            return null;
         }
     }
 
@@ -97,18 +107,20 @@ public final class Quiescer {
         }
     }
 
-    private void quiesceLocked(StackName name, QuiesceMode mode, List<String> containers, List<Hook> preHooks)
-            throws InterruptedException {
+    private Stack quiesceLocked(StackName name, QuiesceMode mode, List<String> containers, List<Hook> preHooks,
+            Stack prepared) throws InterruptedException {
         for (Hook hook : preHooks) {
             run(name, hook, "pre");
         }
-        Stack stack = current(name, containers);
+        Stack stack = mode == QuiesceMode.STOP && prepared != null ? withStatus(prepared, ContainerStatus.RUNNING)
+                : current(name, containers);
+        Stack result = null;
         switch (mode) {
             case STOP -> {
-                // the stack was just read by inspecting each container: it says which have a healthcheck, should
-                // prepare not have run or failed
+                // read now, by inspecting each container, when prepare could not: it says which have a healthcheck
                 learnHealthchecks(stack);
                 stopper.stop(stack, CrashPoints.NONE, "");
+                result = withStatus(stack, ContainerStatus.EXITED);
             }
             case PAUSE -> {
                 List<List<String>> levels = new ArrayList<>(ContainerOrder.levels(stack).levels());
@@ -126,6 +138,15 @@ public final class Quiescer {
             case HOOK, NONE -> { }
         }
         log.info("event=stack_quiesced stack={} mode={} containers={}", name, mode.labelValue(), containers.size());
+        return result;
+    }
+
+    /** The stack with every container in {@code status} (what a stop or a start of each leaves, or assumes). */
+    private static Stack withStatus(Stack s, ContainerStatus status) {
+        List<ContainerInfo> changed = s.containers().stream().map(c -> new ContainerInfo(c.id(), c.name(), c.image(),
+                c.labels(), status, status.isUp() ? c.health() : dev.lifeline.core.model.Health.NONE, c.startedAt(),
+                c.finishedAt(), c.exitCode(), c.oomKilled(), c.restartPolicy())).toList();
+        return new Stack(s.name(), s.source(), changed, s.policy(), s.containerDependencies(), s.problems());
     }
 
     /**
@@ -135,19 +156,29 @@ public final class Quiescer {
      */
     public void resume(StackName name, QuiesceMode mode, List<String> containers, List<Hook> postHooks,
             boolean startStopped) throws InterruptedException {
+        resume(name, mode, containers, postHooks, startStopped, null);
+    }
+
+    /**
+     * {@code stopped}, when not null, is what this job's stop-mode {@link #quiesce} returned: the resume starts those
+     * containers without reading the stack again inside the downtime (starting a running container is a no-op).
+     */
+    public void resume(StackName name, QuiesceMode mode, List<String> containers, List<Hook> postHooks,
+            boolean startStopped, Stack stopped) throws InterruptedException {
         locks.with(name, () -> {
-            resumeLocked(name, mode, containers, postHooks, startStopped);
+            resumeLocked(name, mode, containers, postHooks, startStopped, stopped);
             return null;
         });
     }
 
     private void resumeLocked(StackName name, QuiesceMode mode, List<String> containers, List<Hook> postHooks,
-            boolean startStopped) throws InterruptedException {
-        Stack stack = current(name, containers);
+            boolean startStopped, Stack stopped) throws InterruptedException {
+        boolean known = mode == QuiesceMode.STOP && stopped != null;
+        Stack stack = known ? stopped : current(name, containers);
         Map<String, ContainerInfo> byName = byName(stack);
         // Whatever the mode, a container this job may have paused is thawed: pausing is the one quiesce that leaves
-        // a container looking up while it serves nothing.
-        for (List<String> level : ContainerOrder.levels(stack).levels()) {
+        // a container looking up while it serves nothing. (A stack this job stopped was paused by nobody.)
+        for (List<String> level : known ? List.<List<String>>of() : ContainerOrder.levels(stack).levels()) {
             for (String c : level) {
                 ContainerInfo info = byName.get(c);
                 if (info != null && info.status() == ContainerStatus.PAUSED) {

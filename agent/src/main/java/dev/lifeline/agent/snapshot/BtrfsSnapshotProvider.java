@@ -46,6 +46,8 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
 
     private final Path snapshotFolder;
     private final Duration timeout;
+    /** Snapshots {@link #ready} recorded and {@link #take} has not taken yet, by handle (to their job id). */
+    private final java.util.Map<Path, String> readied = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Snapshots in {@code <mount point>/.lifeline-snapshots}, commands limited to {@link #DEFAULT_TIMEOUT}. */
     public BtrfsSnapshotProvider() {
@@ -170,15 +172,18 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
     @Override
     public Snapshot take(Path dataPath, String jobId, Instant now) {
         Snapshot.requireJobId(jobId);
-        Planned p = plan(dataPath);
-        if (p.plan() == null) {
-            throw new SnapshotException("cannot take a btrfs snapshot: " + p.reason());
-        }
-        Plan plan = p.plan();
-        Path handle = SnapshotRecords.reserve("snapshot", plan.folder(), jobId, plan.data(), plan.subvolume());
+        Plan plan = planOrThrow(dataPath, "take");
+        Path handle = SnapshotRecords.handleFor(plan.folder(), jobId, plan.data(), plan.subvolume());
         Snapshot snapshot = new Snapshot(NAME, plan.data(), handle.resolve(plan.inside()), jobId, now,
                 handle.toString());
-        SnapshotRecords.write(snapshot);
+        // readied before the downtime: its record is on disk (and still there), the snapshot not yet
+        boolean recorded = readied.remove(handle) != null
+                && Files.exists(SnapshotRecords.recordOf(handle), LinkOption.NOFOLLOW_LINKS)
+                && !Files.exists(handle, LinkOption.NOFOLLOW_LINKS);
+        if (!recorded) {
+            SnapshotRecords.reserve("snapshot", plan.folder(), jobId, plan.data(), plan.subvolume());
+            SnapshotRecords.write(snapshot);
+        }
         long started = System.nanoTime();
         Commands.Result r = Commands.run(List.of("btrfs", "subvolume", "snapshot", "-r",
                 plan.subvolume().toString(), handle.toString()), timeout);
@@ -190,6 +195,29 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
         log.info("event=snapshot_taken provider={} source={} subvolume={} location={} job={} micros={}", NAME,
                 plan.data(), plan.subvolume(), snapshot.location(), jobId, micros);
         return snapshot;
+    }
+
+    /**
+     * Writes the snapshot's record (reserving its place) ahead of the take, so that the take itself only runs the
+     * snapshot command. The record's time is when it was written.
+     */
+    @Override
+    public void ready(Path dataPath, String jobId, Instant now) {
+        Snapshot.requireJobId(jobId);
+        Plan plan = planOrThrow(dataPath, "ready");
+        Path handle = SnapshotRecords.reserve("snapshot", plan.folder(), jobId, plan.data(), plan.subvolume());
+        SnapshotRecords.write(new Snapshot(NAME, plan.data(), handle.resolve(plan.inside()), jobId, now,
+                handle.toString()));
+        readied.put(handle, jobId);
+        log.debug("event=snapshot_readied provider={} source={} handle={} job={}", NAME, plan.data(), handle, jobId);
+    }
+
+    private Plan planOrThrow(Path dataPath, String step) {
+        Planned p = plan(dataPath);
+        if (p.plan() == null) {
+            throw new SnapshotException("cannot " + step + " a btrfs snapshot: " + p.reason());
+        }
+        return p.plan();
     }
 
     @Override
@@ -213,6 +241,7 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
                         + " (deleting subvolumes needs root, or the user_subvol_rm_allowed mount option)");
             }
         }
+        readied.remove(handle);
         SnapshotRecords.forget(handle, snapshotFolder == null ? DEFAULT_FOLDER : null);
         log.info("event=snapshot_deleted provider={} location={} job={} existed={}", NAME, handle,
                 snapshot.jobId(), existed);

@@ -219,9 +219,14 @@ final class SnapshotRecords {
      * snapshot or a record is already there (an earlier attempt of the same job). {@code what} is "snapshot" or
      * "staging copy", for the messages.
      */
+    /** Where {@link #reserve} puts the snapshot of {@code data} for the job (nothing is checked or made). */
+    static Path handleFor(Path folder, String jobId, Path data, Path named) {
+        return folder.resolve(jobId).resolve(nameFor(data, named));
+    }
+
     static Path reserve(String what, Path folder, String jobId, Path data, Path named) {
         Path jobFolder = folder.resolve(jobId);
-        Path handle = jobFolder.resolve(nameFor(data, named));
+        Path handle = handleFor(folder, jobId, data, named);
         if (java.nio.file.Files.exists(handle, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                 || java.nio.file.Files.exists(recordOf(handle), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new SnapshotException("a " + what + " of " + data + " for job " + jobId + " already exists at "

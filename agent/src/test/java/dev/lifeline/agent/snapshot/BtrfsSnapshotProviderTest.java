@@ -289,6 +289,44 @@ class BtrfsSnapshotProviderTest {
     }
 
     @Test
+    void aReadiedSnapshotHasItsRecordBeforeTheTakeAndTheTakeUsesIt() throws IOException {
+        Path vol = btrfs.subvolume("readied");
+        SnapshotTrees.populate(vol);
+        Map<String, String> before = SnapshotTrees.describe(vol);
+
+        provider.ready(vol, "job-readied", NOW);
+
+        // a crash now leaves a record of a snapshot not made yet: a leftover like a half-made one
+        List<Snapshot> recorded = provider.leftovers(vol, "job-readied");
+        assertThat(recorded).hasSize(1);
+        assertThat(Path.of(recorded.get(0).handle())).doesNotExist();
+
+        Snapshot s = provider.take(vol, "job-readied", NOW.plusSeconds(1));
+
+        assertThat(s.handle()).isEqualTo(recorded.get(0).handle());
+        assertThat(s.takenAt()).isEqualTo(NOW.plusSeconds(1));
+        assertThat(SnapshotTrees.describe(s.location())).isEqualTo(before);
+        assertThat(provider.leftovers(vol, "job-readied")).extracting(Snapshot::handle).containsExactly(s.handle());
+        provider.delete(s);
+        assertThat(provider.leftovers(vol, "job-readied")).isEmpty();
+    }
+
+    @Test
+    void aReadiedSnapshotNeverTakenIsCleanedUpAsALeftover() throws IOException {
+        Path vol = btrfs.subvolume("readied-only");
+
+        provider.ready(vol, "job-never", NOW);
+        provider.leftovers(vol, "job-never").forEach(provider::delete);
+
+        assertThat(provider.leftovers(vol, "")).isEmpty();
+        assertThat(btrfs.mountPoint().resolve(BtrfsSnapshotProvider.DEFAULT_FOLDER)).doesNotExist();
+        // and a later take for the same job makes its record anew
+        Snapshot s = provider.take(vol, "job-never", NOW);
+        assertThat(Path.of(s.handle())).exists();
+        provider.delete(s);
+    }
+
+    @Test
     void existingSnapshotForTheSameJobIsNotOverwritten() throws IOException {
         Path vol = btrfs.subvolume("again");
         Snapshot s = provider.take(vol, "job-again", NOW);

@@ -47,6 +47,29 @@ class SnapshotProvidersTest {
     }
 
     @Test
+    void aTakeGoesToTheProviderThatReadiedIt() throws IOException {
+        Path vol = btrfs.subvolume("ready-route");
+        SnapshotTrees.populate(vol);
+        Path local = Files.createDirectories(dir.resolve("local-data"));
+        Files.writeString(local.resolve("a.txt"), "a");
+        SnapshotProviders providers = providers(1024 * 1024);
+
+        providers.ready(vol, "job-route", NOW);
+        providers.ready(local, "job-route", NOW);
+        Snapshot onBtrfs = providers.take(vol, "job-route", NOW);
+        Snapshot staged = providers.take(local, "job-route", NOW);
+
+        assertThat(onBtrfs.provider()).isEqualTo("btrfs");
+        assertThat(staged.provider()).isEqualTo("staging-copy");
+        assertThat(Files.readString(staged.location().resolve("a.txt"))).isEqualTo("a");
+        providers.delete(onBtrfs);
+        providers.delete(staged);
+        providers.forgetReadied("job-route");
+        assertThat(providers.leftovers(vol, "job-")).isEmpty();
+        assertThat(providers.leftovers(local, "job-")).isEmpty();
+    }
+
+    @Test
     void picksBtrfsOnBtrfs() throws IOException {
         Path vol = btrfs.subvolume("picked");
         SnapshotTrees.populate(vol);

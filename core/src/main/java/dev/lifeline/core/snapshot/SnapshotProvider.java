@@ -54,6 +54,18 @@ public interface SnapshotProvider {
     Snapshot take(Path dataPath, String jobId, Instant now);
 
     /**
+     * Readies a later {@link #take} of {@code dataPath} for the job, before the job's downtime: whatever does not
+     * depend on the data at the instant of the snapshot (say, writing and syncing the snapshot's record), so that the
+     * take itself does less while the containers are stopped. A take without it works all the same; a snapshot
+     * readied but never taken is a leftover like a half-made one ({@link #leftovers}, {@link #delete}). The default
+     * does nothing.
+     *
+     * @throws SnapshotException when the path is not supported or the preparation fails (the take will say so too)
+     */
+    default void ready(Path dataPath, String jobId, Instant now) {
+    }
+
+    /**
      * Deletes a snapshot this provider took. Idempotent: deleting a deleted snapshot does nothing, and a snapshot
      * that was only half made (a crash or failure during {@link #take}) is removed as far as it exists.
      *

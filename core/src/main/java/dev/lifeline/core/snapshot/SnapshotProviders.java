@@ -18,6 +18,8 @@ public final class SnapshotProviders {
     /** One provider's answer for a data path. */
     public record Attempt(String provider, Support support) {}
 
+    private final java.util.Map<Readied, SnapshotProvider> readied = new java.util.concurrent.ConcurrentHashMap<>();
+
     public SnapshotProviders(List<? extends SnapshotProvider> providers) {
         if (providers.isEmpty()) {
             throw new IllegalArgumentException("at least one snapshot provider is needed");
@@ -68,10 +70,31 @@ public final class SnapshotProviders {
                 .collect(Collectors.joining("; ")));
     }
 
-    /** Takes a snapshot of {@code dataPath} with the first provider that supports it. */
-    public Snapshot take(Path dataPath, String jobId, Instant now) {
-        return choose(dataPath).take(dataPath, jobId, now);
+    /**
+     * Readies a take of {@code dataPath} for the job with the first provider that supports it (see
+     * {@link SnapshotProvider#ready}); the take then goes to the same provider without asking them all again.
+     */
+    public void ready(Path dataPath, String jobId, Instant now) {
+        SnapshotProvider p = choose(dataPath);
+        p.ready(dataPath, jobId, now);
+        readied.put(new Readied(jobId, dataPath), p);
     }
+
+    /**
+     * Takes a snapshot of {@code dataPath} with the provider that readied it for this job, else the first provider
+     * that supports it. (A provider checks the path again as it takes the snapshot.)
+     */
+    public Snapshot take(Path dataPath, String jobId, Instant now) {
+        SnapshotProvider p = readied.remove(new Readied(jobId, dataPath));
+        return (p != null ? p : choose(dataPath)).take(dataPath, jobId, now);
+    }
+
+    /** Forgets what was readied for the job and not taken (its provider deletes the leftovers). */
+    public void forgetReadied(String jobId) {
+        readied.keySet().removeIf(r -> r.jobId().equals(jobId));
+    }
+
+    private record Readied(String jobId, Path dataPath) {}
 
     /** Deletes a snapshot with the provider that took it (idempotent, like {@link SnapshotProvider#delete}). */
     public void delete(Snapshot snapshot) {

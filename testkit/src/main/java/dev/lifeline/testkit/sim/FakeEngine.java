@@ -75,6 +75,7 @@ public final class FakeEngine implements ContainerEngine {
     private final Map<String, Container> byName = new TreeMap<>();
     private final List<Call> calls = new ArrayList<>();
     private int listings;
+    private int inspections;
     private final List<EngineEvent> pending = new ArrayList<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private boolean unreachable;
@@ -348,6 +349,11 @@ public final class FakeEngine implements ContainerEngine {
         checkReachable();
     }
 
+    /** How many containers were inspected so far, one by one. */
+    public synchronized int inspections() {
+        return inspections;
+    }
+
     /** How many times the host's containers were listed (every resync lists them). */
     public synchronized int listings() {
         return listings;
@@ -377,6 +383,7 @@ public final class FakeEngine implements ContainerEngine {
         List<EngineEvent> out;
         synchronized (this) {
             checkReachable();
+            inspections++;
             refreshTimedHealth();
             Optional<Container> found = find(idOrName);
             found.ifPresent(this::probe);
