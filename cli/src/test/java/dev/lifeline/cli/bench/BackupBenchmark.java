@@ -187,10 +187,14 @@ public final class BackupBenchmark {
         // the reference, measured in each round so that it sees the same machine as the backups: the app's own
         // clean stop + start through the engine API until the ping answers, on the local fs and on btrfs
         Map<Mode, List<double[]>> reference = new LinkedHashMap<>();
+        List<Double> coldReference = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
             for (Mode mode : List.of(Mode.STOP_FALLBACK, Mode.STOP_BTRFS)) {
                 reference.computeIfAbsent(mode, k -> new ArrayList<>()).add(referenceOnce(mode, i));
             }
+            // and with the loop image out of the page cache, as the snapshot jobs meet it
+            double[] cold = referenceOnce(Mode.STOP_BTRFS, i, true);
+            coldReference.add(cold[0] + cold[1]);
             // plain restic right before Lifeline's job on the same data, and every upload (plain or job) starts
             // with its data out of the page cache (see evict): neither side gets a cache the other filled for it
             for (Mode mode : Mode.values()) {
@@ -226,6 +230,7 @@ public final class BackupBenchmark {
         t.stats("Reference, btrfs: clean stop + start until the ping answers, engine API (ms)", refTotal);
         t.stats("Reference, btrfs: clean stop alone (ms)", refStop);
         t.stats("Reference, btrfs: start until the ping answers (ms)", refStart);
+        t.stats("Reference, btrfs, loop image out of the page cache as before a snapshot job (ms)", coldReference);
         t.stats("Reference, local fs: clean stop + start until the ping answers (ms)", refLocal);
         for (Mode mode : Mode.values()) {
             List<Run> rs = results.get(mode);
@@ -247,13 +252,15 @@ public final class BackupBenchmark {
         System.out.println();
         t.row("Derived", "Value", "Goal", "Met", "");
         t.row("---", "---:", "---:", "---:", "---:");
+        double coldMedian = median(coldReference);
         for (Mode mode : List.of(Mode.STOP_BTRFS, Mode.PAUSE_BTRFS)) {
             double d = median(results.get(mode).stream().map(Run::downtimeMs).toList());
-            t.row(mode.title + ": downtime minus reference on btrfs (ms)", f0(d - refMedian), "<= 150", yes(d - refMedian
-                    <= 150), "");
             double outage = median(results.get(mode).stream().map(Run::probeOutageMs).toList());
-            t.row(mode.title + ": outage by the ping minus reference on btrfs (ms)", f0(outage - refMedian), "<= 150",
-                    yes(outage - refMedian <= 150), "");
+            // against the reference under the job's own conditions (loop image cold), the warm one beside it
+            t.row(mode.title + ": downtime minus reference on btrfs, cold / warm (ms)", f0(d - coldMedian) + " / "
+                    + f0(d - refMedian), "<= 150", yes(d - coldMedian <= 150), "");
+            t.row(mode.title + ": outage by the ping minus reference on btrfs, cold / warm (ms)", f0(outage - coldMedian)
+                    + " / " + f0(outage - refMedian), "<= 150", yes(outage - coldMedian <= 150), "");
             double cut = 100 * (1 - d / fallbackMedian);
             t.row(mode.title + ": downtime cut against stop-mode fallback (%)", f1(cut), ">= 80", yes(cut >= 80), "");
         }
