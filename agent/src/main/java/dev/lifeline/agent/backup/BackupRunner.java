@@ -14,6 +14,7 @@ import dev.lifeline.core.journal.Journal;
 import dev.lifeline.core.journal.Marker;
 import dev.lifeline.core.journal.MarkerKind;
 import dev.lifeline.core.journal.QuiescedStack;
+import dev.lifeline.core.model.Stack;
 import dev.lifeline.core.model.StackName;
 import dev.lifeline.core.policy.QuiesceMode;
 import dev.lifeline.core.repository.BackupRepository;
@@ -28,6 +29,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +38,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +76,7 @@ public final class BackupRunner {
      * and the resume act on these instead of reading the stacks again inside the downtime.
      */
     private final Map<StackName, Prepared> prepared = new ConcurrentHashMap<>();
-    private final Map<StackName, dev.lifeline.core.model.Stack> quiesced = new ConcurrentHashMap<>();
+    private final Map<StackName, Stack> stoppedByQuiesce = new ConcurrentHashMap<>();
     private final List<JobView.Upload> uploads = Collections.synchronizedList(new ArrayList<>());
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
@@ -174,10 +177,10 @@ public final class BackupRunner {
             case JobAction.WriteMarker w -> writeMarker(w);
             case JobAction.Quiesce q -> onStack(q.stack(), () -> {
                 try {
-                    dev.lifeline.core.model.Stack stopped = parts.quiescer().quiesce(q.stack(), q.mode(),
+                    Stack stopped = parts.quiescer().quiesce(q.stack(), q.mode(),
                             q.containers(), q.preHooks(), preparedStack(q.stack()));
                     if (stopped != null) {
-                        quiesced.put(q.stack(), stopped);
+                        stoppedByQuiesce.put(q.stack(), stopped);
                     }
                     if (firstQuiesce.compareAndSet(true, false)) {
                         parts.crash().reach(CrashPoint.BACKUP_AFTER_FIRST_QUIESCE);
@@ -199,7 +202,7 @@ public final class BackupRunner {
                         notes.add(r.stack() + " was stopped by the user during the backup: not started again");
                     }
                     parts.quiescer().resume(r.stack(), r.mode(), r.containers(), r.postHooks(), !userStopped,
-                            quiesced.remove(r.stack()));
+                            stoppedByQuiesce.remove(r.stack()));
                     if (firstResume.compareAndSet(true, false)) {
                         parts.crash().reach(CrashPoint.BACKUP_AFTER_RESUME);
                     }
@@ -269,7 +272,7 @@ public final class BackupRunner {
         }
         for (QuiesceTarget t : plan.quiesceOrder()) {
             try {
-                dev.lifeline.core.model.Stack read = parts.quiescer().prepare(t.stack(),
+                Stack read = parts.quiescer().prepare(t.stack(),
                         modes.getOrDefault(t.stack(), t.mode()), t.containers());
                 if (read != null) {
                     prepared.put(t.stack(), new Prepared(read, parts.clock().instant()));
@@ -311,7 +314,7 @@ public final class BackupRunner {
     }
 
     /** A stack as read before the marker, and when. */
-    private record Prepared(dev.lifeline.core.model.Stack stack, Instant readAt) {}
+    private record Prepared(Stack stack, Instant readAt) {}
 
     /**
      * How long a stack read before the marker stands for it at its quiesce. The first stack is quiesced right after
@@ -320,7 +323,7 @@ public final class BackupRunner {
      */
     private static final Duration PREPARED_FRESH = Duration.ofSeconds(2);
 
-    private dev.lifeline.core.model.Stack preparedStack(StackName stack) {
+    private Stack preparedStack(StackName stack) {
         Prepared p = prepared.remove(stack);
         return p != null && Duration.between(p.readAt(), parts.clock().instant()).compareTo(PREPARED_FRESH) <= 0
                 ? p.stack() : null;
@@ -449,8 +452,7 @@ public final class BackupRunner {
         if (state.path() != BackupPath.SNAPSHOT) {
             return;
         }
-        java.util.Set<String> kept = taken.values().stream().map(Snapshot::handle)
-                .collect(java.util.stream.Collectors.toSet());
+        Set<String> kept = taken.values().stream().map(Snapshot::handle).collect(Collectors.toSet());
         for (DataPath p : paths) {
             try {
                 parts.snapshots().leftovers(p.source(), jobId()).stream().filter(s -> !kept.contains(s.handle()))

@@ -199,8 +199,15 @@ public final class BackupBenchmark {
             // with its data out of the page cache (see evict): neither side gets a cache the other filled for it
             for (Mode mode : Mode.values()) {
                 if (mode == Mode.STOP_FALLBACK) {
-                    plainLocalLifelineArgs.add(plainRestic(dataDirs.get(mode), "local fs", i, true));
-                    plainLocal.add(plainRestic(dataDirs.get(mode), "local fs", i));
+                    // the two plain runs swap places from round to round: the first after the references was the
+                    // slower one in every round while it always went first
+                    if (i % 2 == 1) {
+                        plainLocalLifelineArgs.add(plainRestic(dataDirs.get(mode), "local fs", i, true));
+                        plainLocal.add(plainRestic(dataDirs.get(mode), "local fs", i));
+                    } else {
+                        plainLocal.add(plainRestic(dataDirs.get(mode), "local fs", i));
+                        plainLocalLifelineArgs.add(plainRestic(dataDirs.get(mode), "local fs", i, true));
+                    }
                 } else if (mode == Mode.STOP_BTRFS) {
                     plainBtrfs.add(plainRestic(dataDirs.get(mode), "btrfs", i));
                 }
@@ -213,20 +220,13 @@ public final class BackupBenchmark {
         List<Double> refStop = reference.get(Mode.STOP_BTRFS).stream().map(r -> r[0]).toList();
         List<Double> refStart = reference.get(Mode.STOP_BTRFS).stream().map(r -> r[1]).toList();
         List<Double> refLocal = reference.get(Mode.STOP_FALLBACK).stream().map(r -> r[0] + r[1]).toList();
-        String loadAfter = Files.readString(Path.of("/proc/loadavg")).strip();
         double refMedian = median(refTotal);
         double fallbackMedian = median(results.get(Mode.STOP_FALLBACK).stream().map(Run::downtimeMs).toList());
-        System.out.println();
-        System.out.printf(Locale.ROOT, "## Backup benchmark (PostgreSQL 15, pgbench -i -s %d, data dir %.1f MB, "
-                + "%d runs, settle time %d ms, total bench time %.0f s)%n%n", scale, dataBytes / 1e6, runs,
-                settleMillis, seconds(System.nanoTime() - benchStart));
-        System.out.println("Machine: " + machine());
-        System.out.println("Load average before / after: " + load + " / " + loadAfter);
-        System.out.println("Command: scripts/bench-backup " + String.join(" ", args));
-        System.out.println();
+        printPreamble(String.format(Locale.ROOT, "Backup benchmark (PostgreSQL 15, pgbench -i -s %d, data dir %.1f MB, "
+                + "%d runs, settle time %d ms, total bench time %.0f s)", scale, dataBytes / 1e6, runs,
+                settleMillis, seconds(System.nanoTime() - benchStart)), load, args);
         BenchOutput.Table t = new BenchOutput.Table(what -> what.endsWith("(ms)") ? "%.0f" : "%.1f");
-        t.row("Measurement", "Median", "Min", "Max", "N");
-        t.row("---", "---:", "---:", "---:", "---:");
+        t.statsHeader("Measurement");
         t.stats("Reference, btrfs: clean stop + start until the ping answers, engine API (ms)", refTotal);
         t.stats("Reference, btrfs: clean stop alone (ms)", refStop);
         t.stats("Reference, btrfs: start until the ping answers (ms)", refStart);
@@ -297,18 +297,11 @@ public final class BackupBenchmark {
         }
         List<Double> record = jobs.stream().map(Run::downtimeMs).toList();
         List<Double> outage = jobs.stream().map(Run::probeOutageMs).toList();
-        System.out.println();
-        System.out.printf(Locale.ROOT, "## Early-resume downtime (PostgreSQL 15, pgbench -i -s %d, data dir %.1f MB, "
-                + "%d rounds, settle time %d ms, total bench time %.0f s)%n%n", scale, dataBytes / 1e6, runs,
-                settleMillis, seconds(System.nanoTime() - benchStart));
-        System.out.println("Machine: " + machine());
-        System.out.println("Load average before / after: " + load + " / "
-                + Files.readString(Path.of("/proc/loadavg")).strip());
-        System.out.println("Command: scripts/bench-backup " + String.join(" ", args));
-        System.out.println();
+        printPreamble(String.format(Locale.ROOT, "Early-resume downtime (PostgreSQL 15, pgbench -i -s %d, data dir "
+                + "%.1f MB, %d rounds, settle time %d ms, total bench time %.0f s)", scale, dataBytes / 1e6, runs,
+                settleMillis, seconds(System.nanoTime() - benchStart)), load, args);
         BenchOutput.Table t = new BenchOutput.Table(what -> "%.0f");
-        t.row("Measurement (ms)", "Median", "Min", "Max", "N");
-        t.row("---", "---:", "---:", "---:", "---:");
+        t.statsHeader("Measurement (ms)");
         t.stats("Reference, btrfs, warm cache: clean stop + start until the ping answers", warm);
         t.stats("Reference, btrfs, loop image cold: clean stop + start until the ping answers", cold);
         t.stats("Stop + btrfs snapshot, early resume: downtime, job record", record);
@@ -327,6 +320,18 @@ public final class BackupBenchmark {
         System.out.printf(Locale.ROOT, "Median minus median, against the cold reference: job record %+.0f ms, ping %+.0f"
                 + " ms (goal <= +150); against the warm reference: %+.0f / %+.0f ms%n", median(record) - ref,
                 median(outage) - ref, median(record) - median(warm), median(outage) - median(warm));
+    }
+
+    /** The results' title, then the machine, the load before and now, and the command that reproduces them. */
+    private static void printPreamble(String title, String loadBefore, String[] args) throws IOException {
+        System.out.println();
+        System.out.println("## " + title);
+        System.out.println();
+        System.out.println("Machine: " + machine());
+        System.out.println("Load average before / after: " + loadBefore + " / "
+                + Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.println("Command: scripts/bench-backup " + String.join(" ", args));
+        System.out.println();
     }
 
     /** The app's own clean stop, then start until the ping answers, through the engine API: {stop, start} ms. */

@@ -122,6 +122,12 @@ final class BenchOutput {
             this.format = format;
         }
 
+        /** The header of a table of {@link #stats} rows, {@code first} naming the first column. */
+        void statsHeader(String first) {
+            row(first, "Median", "Min", "Max", "N");
+            row("---", "---:", "---:", "---:", "---:");
+        }
+
         void row(String... cells) {
             System.out.println("| " + String.join(" | ", cells) + " |");
         }

@@ -286,8 +286,7 @@ public final class RecoveryBenchmark {
                 + "%d reboot runs, %d start-to-ready runs, total bench time %.0f s)%n%n", countContainers(),
                 countStacks(), STACKS_PER_LEVEL.length, settleMillis, runs, readyRuns,
                 seconds(System.nanoTime() - benchStart));
-        t.row("Measurement", "Median", "Min", "Max", "N");
-        t.row("---", "---:", "---:", "---:", "---:");
+        t.statsHeader("Measurement");
         t.stats("Lifeline: process spawn -> /health/ready 200 after reboot (s)", agentTimes);
         t.stats("Naive baseline: podman start + 3 s pause, one by one (s)", baselineTimes);
         t.stats("Measured critical path: each level's containers at once via the API + settle (s)", idealTimes);
