@@ -89,6 +89,8 @@ public final class BackupRunner {
     private volatile JobView.Progress progress;
     private volatile Thread uploadThread;
     private volatile Instant finishedAt;
+    /** Whether {@link #deleteSnapshots} ran (only on the job's thread, like {@link #dropUntaken}). */
+    private boolean leftoversSwept;
 
     BackupRunner(Parts parts, String jobId, String origin, List<StackName> requested, QuiescePlan plan,
             List<DataPath> paths, BackupPath path, Duration maxQuiesce, List<String> planNotes,
@@ -424,6 +426,7 @@ public final class BackupRunner {
     }
 
     private void deleteSnapshots() {
+        leftoversSwept = true;
         for (Snapshot s : List.copyOf(taken.values())) {
             try {
                 parts.snapshots().delete(s);
@@ -449,8 +452,8 @@ public final class BackupRunner {
      */
     private void dropUntaken() {
         parts.snapshots().forgetReadied(jobId());
-        if (state.path() != BackupPath.SNAPSHOT) {
-            return;
+        if (state.path() != BackupPath.SNAPSHOT || leftoversSwept) {
+            return; // deleteSnapshots has swept every data path's leftovers, readied records among them
         }
         Set<String> kept = taken.values().stream().map(Snapshot::handle).collect(Collectors.toSet());
         for (DataPath p : paths) {
