@@ -46,8 +46,8 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
 
     private final Path snapshotFolder;
     private final Duration timeout;
-    /** Snapshots {@link #ready} recorded and {@link #take} has not taken yet, by handle (to their job id). */
-    private final java.util.Map<Path, String> readied = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The handles of snapshots {@link #ready} recorded and {@link #take} has not taken yet. */
+    private final java.util.Set<Path> readied = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Snapshots in {@code <mount point>/.lifeline-snapshots}, commands limited to {@link #DEFAULT_TIMEOUT}. */
     public BtrfsSnapshotProvider() {
@@ -177,7 +177,7 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
         Snapshot snapshot = new Snapshot(NAME, plan.data(), handle.resolve(plan.inside()), jobId, now,
                 handle.toString());
         // readied before the downtime: its record is on disk (and still there), the snapshot not yet
-        boolean recorded = readied.remove(handle) != null
+        boolean recorded = readied.remove(handle)
                 && Files.exists(SnapshotRecords.recordOf(handle), LinkOption.NOFOLLOW_LINKS)
                 && !Files.exists(handle, LinkOption.NOFOLLOW_LINKS);
         if (!recorded) {
@@ -208,7 +208,7 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
         Path handle = SnapshotRecords.reserve("snapshot", plan.folder(), jobId, plan.data(), plan.subvolume());
         SnapshotRecords.write(new Snapshot(NAME, plan.data(), handle.resolve(plan.inside()), jobId, now,
                 handle.toString()));
-        readied.put(handle, jobId);
+        readied.add(handle);
         log.debug("event=snapshot_readied provider={} source={} handle={} job={}", NAME, plan.data(), handle, jobId);
     }
 

@@ -214,16 +214,16 @@ final class SnapshotRecords {
         }
     }
 
-    /**
-     * Reserves the place of a new snapshot: {@code folder/jobId/name}, with the job folder created. Refuses when a
-     * snapshot or a record is already there (an earlier attempt of the same job). {@code what} is "snapshot" or
-     * "staging copy", for the messages.
-     */
     /** Where {@link #reserve} puts the snapshot of {@code data} for the job (nothing is checked or made). */
     static Path handleFor(Path folder, String jobId, Path data, Path named) {
         return folder.resolve(jobId).resolve(nameFor(data, named));
     }
 
+    /**
+     * Reserves the place of a new snapshot: {@code folder/jobId/name}, with the job folder created. Refuses when a
+     * snapshot or a record is already there (an earlier attempt of the same job). {@code what} is "snapshot" or
+     * "staging copy", for the messages.
+     */
     static Path reserve(String what, Path folder, String jobId, Path data, Path named) {
         Path jobFolder = folder.resolve(jobId);
         Path handle = handleFor(folder, jobId, data, named);

@@ -177,7 +177,7 @@ public final class Supervisor implements AutoCloseable {
             }
             case "die", "oom", "start", "destroy", "health_status", "create" -> {
                 StackName stack = stackOfContainer.get(event.containerId());
-                if (stack != null && (locks.isHeld(stack) || holds.holder(stack).isPresent())) {
+                if (stack != null && heldByOperation(stack)) {
                     // A resync would leave this stack to the operation that holds it, and its listing would compete
                     // with that operation for the engine: a backup's resume starts the app and runs its healthcheck
                     // in the same fraction of a second as the events of its own stop and start. The periodic resync
@@ -232,8 +232,7 @@ public final class Supervisor implements AutoCloseable {
             StackName name = stack.name();
             // A stack in the middle of an operation is that operation's: an in-place restore, say, writes its start
             // promise while the stack still runs and only then stops it, so the promise must not count as kept.
-            if (restarting.contains(name) || stopping.contains(name) || busy(stack) || locks.isHeld(name)
-                    || holds.holder(name).isPresent()) {
+            if (restarting.contains(name) || stopping.contains(name) || busy(stack) || heldByOperation(name)) {
                 continue;
             }
             Intent intent = intents.containsKey(name) ? intents.get(name).intent() : Intent.RUNNING;
@@ -252,6 +251,11 @@ public final class Supervisor implements AutoCloseable {
         // A kill event matters only for the die that follows it; forget those no die followed.
         killSeen.values().removeIf(t -> t.plus(KILL_MEMORY).isBefore(now));
         lastResync = now;
+    }
+
+    /** A stop, start or restore holds the stack's lock, or a backup job has it quiesced: theirs to undo. */
+    private boolean heldByOperation(StackName stack) {
+        return locks.isHeld(stack) || holds.holder(stack).isPresent();
     }
 
     private boolean busy(Stack stack) {

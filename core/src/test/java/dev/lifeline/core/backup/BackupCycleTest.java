@@ -162,17 +162,7 @@ class BackupCycleTest {
     }
 
     @Test
-    void aFailedResumeStillUploadsTheSnapshotsButACancelDoesNot() {
-        Driver failed = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
-        quiesceBoth(failed);
-        failed.feed(new SnapshotsTaken());
-        failed.feed(new ResumeFailed(DB, "unhealthy"));
-        assertThat(failed.feed(new StackResumed(APP))).extracting(BackupCycleTest::describe)
-                .containsExactly("upload snapshot");
-        failed.feed(new UploadFinished("ok"));
-        assertThat(failed.state.phase()).isEqualTo(JobPhase.FAILED);
-        assertThat(failed.state.uploadSummary()).contains("ok");
-
+    void aCancelOnceTheSnapshotsExistResumesAndUploadsNothing() {
         Driver cancelled = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
         quiesceBoth(cancelled);
         cancelled.feed(new SnapshotsTaken());
@@ -278,14 +268,17 @@ class BackupCycleTest {
     }
 
     @Test
-    void aFailedResumeIsRecordedTheMarkerClearedAndTheJobFailed() {
+    void aFailedResumeStillUploadsTheSnapshotsThenTheJobIsRecordedFailed() {
         Driver d = new Driver(QuiesceMode.STOP, QuiesceMode.STOP, BackupPath.SNAPSHOT);
         quiesceBoth(d);
         d.feed(new SnapshotsTaken());
         d.feed(new ResumeFailed(DB, "unhealthy"));
-        d.feed(new StackResumed(APP));
+        assertThat(d.feed(new StackResumed(APP))).extracting(BackupCycleTest::describe)
+                .containsExactly("upload snapshot");
         d.feed(new UploadFinished("ok"));
         assertThat(d.trace()).endsWith("upload snapshot, delete-snapshots, clear-marker, record failed");
+        assertThat(d.state.phase()).isEqualTo(JobPhase.FAILED);
+        assertThat(d.state.uploadSummary()).contains("ok");
         assertThat(d.state.stack(DB).orElseThrow().error()).contains("resume failed: unhealthy");
     }
 
