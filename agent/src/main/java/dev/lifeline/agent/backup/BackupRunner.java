@@ -32,11 +32,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -87,7 +91,11 @@ public final class BackupRunner {
     /** The state the cycle just decided, which the actions being performed belong to (visible or not yet). */
     private JobState decided;
     private volatile JobView.Progress progress;
-    private volatile Thread uploadThread;
+    /** The threads uploading now (one per {@link UploadLanes lane}), interrupted to end their restic. */
+    private final Set<Thread> uploadThreads = ConcurrentHashMap.newKeySet();
+    /** Set when the job is cancelled or the agent goes down: no lane starts another path. */
+    private volatile boolean uploadStopped;
+    private final AtomicBoolean firstUpload = new AtomicBoolean(true);
     private volatile Instant finishedAt;
     /** Whether {@link #deleteSnapshots} ran (only on the job's thread, like {@link #dropUntaken}). */
     private boolean leftoversSwept;
@@ -142,18 +150,17 @@ public final class BackupRunner {
     /** The agent is shutting down: resume everything, cancel the upload, end the job failed. */
     void shutdown() {
         events.add(new JobEvent.AgentShutdown());
-        Thread upload = uploadThread;
-        if (upload != null) {
-            upload.interrupt();
-        }
+        stopUpload();
     }
 
     void cancel(String reason) {
         events.add(new JobEvent.Cancel(reason));
-        Thread upload = uploadThread;
-        if (upload != null) {
-            upload.interrupt();
-        }
+        stopUpload();
+    }
+
+    private void stopUpload() {
+        uploadStopped = true;
+        uploadThreads.forEach(Thread::interrupt);
     }
 
     private void step(JobEvent event) {
@@ -372,48 +379,106 @@ public final class BackupRunner {
     }
 
     private void upload(List<StackName> stacks, BackupPath path) {
-        uploadThread = Thread.currentThread();
         // after an early resume the apps are starting beside the upload: restic yields the CPU to them. In the
         // stop-mode fallback the upload is the outage, and runs at full speed.
         BackupRepository repository = path == BackupPath.SNAPSHOT ? parts.repository().yieldingCpu()
                 : parts.repository();
-        try {
-            Instant began = parts.clock().instant();
-            List<DataPath> todo = paths.stream().filter(p -> stacks.contains(p.stack())).toList();
-            int index = 0;
-            for (DataPath p : todo) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new IllegalStateException("upload cancelled");
-                }
-                java.nio.file.Path root = path == BackupPath.SNAPSHOT ? taken.get(p.source()).location() : p.source();
-                if (!p.file() && isEmpty(root)) {
-                    // restic refuses to store an empty tree; there is nothing to keep, and a restore leaves it empty
-                    notes.add(p.stack() + ": " + p.source() + " was empty: nothing to store");
-                    index++;
-                    continue;
-                }
-                Map<String, String> tags = p.tags(jobId());
-                int done = index;
-                // A file is stored by its name from its folder, so a restore brings back the file itself.
-                BackupSummary summary = repository.backup(p.file() ? List.of(root) : List.of(), tags,
-                        p.file() ? root.getParent() : root, pr ->
-                        progress = new JobView.Progress((done + pr.percentDone()) * 100.0 / todo.size(),
-                                pr.bytesDone(), pr.totalBytes(), pr.filesDone(), pr.totalFiles(),
-                                Duration.between(began, parts.clock().instant()).toMillis() / 1000.0));
-                uploads.add(new JobView.Upload(p.stack().value(), p.source().toString(), summary.snapshotId(),
-                        summary.dataAdded(), summary.totalBytesProcessed(), parts.clock().instant()));
-                log.info("event=data_path_uploaded job={} stack={} source={} snapshot={} data_added={}", jobId(),
-                        p.stack(), p.source(), summary.snapshotId(), summary.dataAdded());
-                if (index++ == 0) {
-                    parts.crash().reach(CrashPoint.BACKUP_DURING_UPLOAD);
-                }
+        List<DataPath> todo = paths.stream().filter(p -> stacks.contains(p.stack())).toList();
+        UploadRun run = new UploadRun(repository, path, todo, parts.clock().instant());
+        UploadLanes lanes = UploadLanes.of(todo, p -> UploadLanes.isSmall(run.root(p)));
+        Future<?> side = lanes.side().isEmpty() ? null
+                : workers.submit(() -> run.lane(lanes.side(), false));
+        run.lane(lanes.main(), true);
+        while (side != null) {
+            try {
+                side.get(); // the side lane ends soon after an interruption: restic is ended on it
+                side = null;
+            } catch (InterruptedException e) {
+                run.fail("upload cancelled");
+            } catch (ExecutionException e) {
+                run.fail(message(e.getCause()));
+                side = null;
             }
-            events.add(new JobEvent.UploadFinished(uploads.size() + " data path(s) stored"));
-        } catch (RuntimeException e) {
-            events.add(new JobEvent.UploadFailed(message(e)));
-        } finally {
-            uploadThread = null;
-            Thread.interrupted();
+        }
+        Thread.interrupted();
+        String failure = run.failure.get();
+        events.add(failure == null ? new JobEvent.UploadFinished(uploads.size() + " data path(s) stored")
+                : new JobEvent.UploadFailed(failure));
+    }
+
+    /** One upload of the job's data paths, on its {@link UploadLanes}; the first failure ends both lanes. */
+    private final class UploadRun {
+        private final BackupRepository repository;
+        private final BackupPath path;
+        private final List<DataPath> todo;
+        private final Instant began;
+        private final AtomicInteger finished = new AtomicInteger();
+        private final AtomicReference<String> failure = new AtomicReference<>();
+
+        UploadRun(BackupRepository repository, BackupPath path, List<DataPath> todo, Instant began) {
+            this.repository = repository;
+            this.path = path;
+            this.todo = todo;
+            this.began = began;
+        }
+
+        /** What restic reads for {@code p}: its snapshot, or in the stop-mode fallback the live data. */
+        java.nio.file.Path root(DataPath p) {
+            return path == BackupPath.SNAPSHOT ? taken.get(p.source()).location() : p.source();
+        }
+
+        /** Uploads {@code lane} one path after the other; {@code reports}: its restic's progress is the job's. */
+        void lane(List<DataPath> lane, boolean reports) {
+            Thread self = Thread.currentThread();
+            uploadThreads.add(self);
+            try {
+                for (DataPath p : lane) {
+                    if (self.isInterrupted() || uploadStopped || failure.get() != null) {
+                        throw new IllegalStateException("upload cancelled");
+                    }
+                    uploadOne(p, reports);
+                }
+            } catch (RuntimeException e) {
+                fail(message(e));
+            } finally {
+                uploadThreads.remove(self);
+                Thread.interrupted();
+            }
+        }
+
+        private void uploadOne(DataPath p, boolean reports) {
+            java.nio.file.Path root = root(p);
+            if (!p.file() && isEmpty(root)) {
+                // restic refuses to store an empty tree; there is nothing to keep, and a restore leaves it empty
+                notes.add(p.stack() + ": " + p.source() + " was empty: nothing to store");
+                finished.incrementAndGet();
+                return;
+            }
+            // A file is stored by its name from its folder, so a restore brings back the file itself.
+            BackupSummary summary = repository.backup(p.file() ? List.of(root) : List.of(), p.tags(jobId()),
+                    p.file() ? root.getParent() : root, pr -> {
+                        if (reports) {
+                            progress = new JobView.Progress((finished.get() + pr.percentDone()) * 100.0
+                                    / todo.size(), pr.bytesDone(), pr.totalBytes(), pr.filesDone(), pr.totalFiles(),
+                                    Duration.between(began, parts.clock().instant()).toMillis() / 1000.0);
+                        }
+                    });
+            uploads.add(new JobView.Upload(p.stack().value(), p.source().toString(), summary.snapshotId(),
+                    summary.dataAdded(), summary.totalBytesProcessed(), parts.clock().instant()));
+            finished.incrementAndGet();
+            log.info("event=data_path_uploaded job={} stack={} source={} snapshot={} data_added={}", jobId(),
+                    p.stack(), p.source(), summary.snapshotId(), summary.dataAdded());
+            if (firstUpload.compareAndSet(true, false)) {
+                parts.crash().reach(CrashPoint.BACKUP_DURING_UPLOAD);
+            }
+        }
+
+        /** Records the first failure and ends the other lane's restic: the job fails either way. */
+        void fail(String reason) {
+            if (failure.compareAndSet(null, reason)) {
+                Thread self = Thread.currentThread();
+                uploadThreads.stream().filter(t -> t != self).forEach(Thread::interrupt);
+            }
         }
     }
 

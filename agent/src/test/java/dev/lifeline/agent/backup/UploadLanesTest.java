@@ -1,0 +1,284 @@
+package dev.lifeline.agent.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeline.agent.command.StackLocks;
+import dev.lifeline.agent.engine.ComposeFileReader;
+import dev.lifeline.agent.recovery.Inventory;
+import dev.lifeline.agent.recovery.OwnActions;
+import dev.lifeline.agent.recovery.StackStarter;
+import dev.lifeline.agent.recovery.StackStopper;
+import dev.lifeline.agent.snapshot.StagingCopyProvider;
+import dev.lifeline.core.backup.BackupPath;
+import dev.lifeline.core.backup.QuiescePlan;
+import dev.lifeline.core.backup.QuiesceTarget;
+import dev.lifeline.core.fault.CrashPoints;
+import dev.lifeline.core.model.StackName;
+import dev.lifeline.core.policy.QuiesceMode;
+import dev.lifeline.core.policy.StackAssembler;
+import dev.lifeline.core.repository.BackupProgress;
+import dev.lifeline.core.repository.BackupRepository;
+import dev.lifeline.core.repository.BackupSummary;
+import dev.lifeline.core.repository.CheckResult;
+import dev.lifeline.core.repository.RepositoryException;
+import dev.lifeline.core.repository.RepositorySnapshot;
+import dev.lifeline.core.repository.RetentionRules;
+import dev.lifeline.core.retry.RetryPolicy;
+import dev.lifeline.core.snapshot.SnapshotProviders;
+import dev.lifeline.testkit.sim.FakeEngine;
+import dev.lifeline.testkit.sim.InMemoryJournal;
+import dev.lifeline.testkit.sim.SimClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A job's small data paths upload beside its large ones, and the first failure ends both lanes. Logic only: the
+ * repository is an in-memory stand-in whose uploads wait on latches (no sleeps); the engine is the in-memory fake.
+ * Real restic and Podman run this path in the backup tests of the cli module.
+ */
+class UploadLanesTest {
+    private static final StackName STACK = StackName.of("app");
+
+    @TempDir
+    Path dir;
+
+    private final SimClock clock = new SimClock();
+    private final FakeEngine engine = new FakeEngine(clock);
+    private final InMemoryJournal journal = new InMemoryJournal();
+
+    @Test
+    void splitsLargeFromSmallAndKeepsTheLargeInOrder() {
+        DataPath a = path("a");
+        DataPath b = path("b");
+        DataPath c = path("c");
+        DataPath d = path("d");
+        UploadLanes lanes = UploadLanes.of(List.of(a, b, c, d), p -> p == b || p == d);
+        assertEquals(List.of(a, c), lanes.main());
+        assertEquals(List.of(b, d), lanes.side());
+
+        UploadLanes allSmall = UploadLanes.of(List.of(a, b, c), p -> true);
+        assertEquals(List.of(a, c), allSmall.main(), "small paths alone share both lanes");
+        assertEquals(List.of(b), allSmall.side());
+
+        UploadLanes allLarge = UploadLanes.of(List.of(a, b), p -> false);
+        assertEquals(List.of(a, b), allLarge.main(), "large paths never run two at a time");
+        assertTrue(allLarge.side().isEmpty());
+    }
+
+    @Test
+    void aFolderIsSmallUpToAThousandEntriesAndSixtyFourMegabytes() throws IOException {
+        Path few = Files.createDirectories(dir.resolve("few"));
+        Files.writeString(few.resolve("postgresql.conf"), "listen_addresses = ''\n");
+        assertTrue(UploadLanes.isSmall(few));
+        assertTrue(UploadLanes.isSmall(few.resolve("postgresql.conf")), "a single file");
+
+        Path many = Files.createDirectories(dir.resolve("many"));
+        for (int i = 0; i < UploadLanes.SMALL_ENTRIES; i++) {
+            Files.createFile(many.resolve("f" + i));
+        }
+        assertFalse(UploadLanes.isSmall(many), "the folder itself and a thousand files");
+
+        Path big = Files.createDirectories(dir.resolve("big"));
+        try (var f = new java.io.RandomAccessFile(big.resolve("sparse").toFile(), "rw")) {
+            f.setLength(UploadLanes.SMALL_BYTES + 1); // sparse: no disk needed
+        }
+        assertFalse(UploadLanes.isSmall(big));
+        assertFalse(UploadLanes.isSmall(dir.resolve("missing")), "what cannot be read counts as large");
+    }
+
+    @Test
+    void theSmallPathIsStoredWhileTheLargeOneStillUploads() throws Exception {
+        DataPath large = largePath();
+        DataPath small = smallPath();
+        CountDownLatch smallStored = new CountDownLatch(1);
+        LaneRepository repository = new LaneRepository(source -> {
+            if (source.equals(large.source())) {
+                // the large upload ends only once the small one is stored: with one lane this never happens
+                if (!await(smallStored)) {
+                    throw new IllegalStateException("the small path was not stored beside the large one");
+                }
+            }
+        }, source -> {
+            if (source.equals(small.source())) {
+                smallStored.countDown();
+            }
+        });
+        JobView job = runJob(repository, List.of(large, small), null);
+
+        assertEquals("done", job.phase(), String.valueOf(job.failure()));
+        assertEquals(java.util.Set.of(small.source().toString(), large.source().toString()),
+                java.util.Set.copyOf(job.uploads().stream().map(JobView.Upload::source).toList()));
+        assertTrue(engine.inspect("app").orElseThrow().isUp(), "the stack is started again after the upload");
+    }
+
+    @Test
+    void aFailedSmallUploadEndsTheLargeOneAndFailsTheJobWithItsReason() throws Exception {
+        DataPath large = largePath();
+        DataPath small = smallPath();
+        CountDownLatch largeStarted = new CountDownLatch(1);
+        AtomicReference<Boolean> largeInterrupted = new AtomicReference<>(false);
+        LaneRepository repository = new LaneRepository(source -> {
+            if (source.equals(large.source())) {
+                largeStarted.countDown();
+                try {
+                    new CountDownLatch(1).await(30, TimeUnit.SECONDS); // until restic is ended
+                } catch (InterruptedException e) {
+                    largeInterrupted.set(true);
+                    throw new RepositoryException(RepositoryException.Reason.CANCELLED, "restic was cancelled",
+                            List.of("restic"), -1, "", "nothing", e);
+                }
+                throw new IllegalStateException("the large upload was not ended");
+            }
+            await(largeStarted);
+            throw new RepositoryException(RepositoryException.Reason.FAILED, "repository full", List.of("restic"), 1,
+                    "", "free space", null);
+        }, source -> { });
+        JobView job = runJob(repository, List.of(large, small), null);
+
+        assertEquals("failed", job.phase());
+        assertTrue(job.failure().contains("repository full"), job.failure());
+        assertTrue(largeInterrupted.get(), "the large path's restic was ended");
+        assertTrue(engine.inspect("app").orElseThrow().isUp(), "the stack is started again");
+    }
+
+    @Test
+    void cancellingTheJobEndsBothLanes() throws Exception {
+        DataPath large = largePath();
+        DataPath small = smallPath();
+        CountDownLatch bothUploading = new CountDownLatch(2);
+        LaneRepository repository = new LaneRepository(source -> {
+            bothUploading.countDown();
+            try {
+                new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new RepositoryException(RepositoryException.Reason.CANCELLED, "restic was cancelled",
+                        List.of("restic"), -1, "", "nothing", e);
+            }
+            throw new IllegalStateException("an upload was not ended by the cancel");
+        }, source -> { });
+        JobView job = runJob(repository, List.of(large, small), runner -> {
+            await(bothUploading);
+            runner.cancel("asked by the test");
+        });
+
+        assertEquals("failed", job.phase());
+        assertTrue(job.failure().contains("asked by the test") || job.failure().contains("cancel"), job.failure());
+        assertFalse(job.failure().contains("not ended"), job.failure());
+        assertTrue(engine.inspect("app").orElseThrow().isUp(), "the stack is started again");
+    }
+
+    // ---- the job ----------------------------------------------------------------------------------------------
+
+    /** Runs a stop-mode fallback job of the one-container stack to its end; {@code meanwhile} runs beside it. */
+    private JobView runJob(BackupRepository repository, List<DataPath> paths, Consumer<BackupRunner> meanwhile)
+            throws Exception {
+        engine.add("app", Map.of("com.docker.compose.project", "app", "com.docker.compose.service", "app"));
+        engine.alreadyRunning("app");
+        OwnActions own = new OwnActions(clock);
+        StackStarter starter = new StackStarter(engine, own, clock, d -> { }, new Random(3), Duration.ZERO);
+        Quiescer quiescer = new Quiescer(new Inventory(engine, new StackAssembler(new ComposeFileReader())), engine,
+                new StackStopper(engine, own, Duration.ofSeconds(10)), starter,
+                new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0, 0.0, Duration.ofSeconds(30)),
+                Duration.ofSeconds(10), new StackLocks());
+        BackupRunner.Parts parts = new BackupRunner.Parts(journal, quiescer, new SnapshotProviders(List.of(new StagingCopyProvider(0))),
+                repository, CrashPoints.NONE, clock, "host", uploaded -> List.of());
+        QuiescePlan plan = new QuiescePlan(List.of(new QuiesceTarget(STACK, QuiesceMode.STOP, List.of("app"),
+                List.of(), List.of())), List.of(), List.of(), List.of());
+        AtomicReference<JobView> last = new AtomicReference<>();
+        BackupRunner runner = new BackupRunner(parts, "job-1", "test", List.of(STACK), plan, paths,
+                BackupPath.STOP_FALLBACK, Duration.ofMinutes(5), List.of(), last::set);
+        Thread beside = meanwhile == null ? null : Thread.ofVirtual().start(() -> meanwhile.accept(runner));
+        runner.run();
+        if (beside != null) {
+            beside.join(Duration.ofSeconds(30));
+        }
+        return last.get();
+    }
+
+    private DataPath largePath() throws IOException {
+        Path large = Files.createDirectories(dir.resolve("large"));
+        for (int i = 0; i <= UploadLanes.SMALL_ENTRIES; i++) {
+            Files.createFile(large.resolve("f" + i));
+        }
+        return new DataPath(STACK, "app", large, "/data", "", false);
+    }
+
+    private DataPath smallPath() throws IOException {
+        Path small = Files.createDirectories(dir.resolve("small"));
+        Files.writeString(small.resolve("app.conf"), "x\n");
+        return new DataPath(STACK, "app", small, "/etc/app", "", false);
+    }
+
+    private static DataPath path(String name) {
+        return new DataPath(STACK, "app", Path.of("/srv", name), "/" + name, "", false);
+    }
+
+    private static boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RepositoryException(RepositoryException.Reason.CANCELLED, "restic was cancelled",
+                    List.of("restic"), -1, "", "nothing", e);
+        }
+    }
+
+    /** Uploads that run {@code during} (which may wait or fail), then {@code stored}; nothing else is used. */
+    private record LaneRepository(Consumer<Path> during, Consumer<Path> stored) implements BackupRepository {
+        @Override
+        public String describe() {
+            return "in-memory";
+        }
+
+        @Override
+        public void ensureInitialized() {}
+
+        @Override
+        public BackupSummary backup(List<Path> paths, Map<String, String> tags, Path workingDir,
+                Consumer<BackupProgress> progress) {
+            Path source = Path.of(tags.get("source"));
+            during.accept(source);
+            stored.accept(source);
+            return new BackupSummary("snap-" + source.getFileName(), 1, 0, 0, 1, 1, Duration.ZERO);
+        }
+
+        @Override
+        public List<RepositorySnapshot> snapshots(Map<String, String> tagFilter) {
+            return List.of();
+        }
+
+        @Override
+        public void restore(String snapshotId, Path target) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void restore(String snapshotId, Path target, List<String> includePaths) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void forget(RetentionRules rules, Map<String, String> tagFilter) {}
+
+        @Override
+        public void prune() {}
+
+        @Override
+        public CheckResult check(boolean readData) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
