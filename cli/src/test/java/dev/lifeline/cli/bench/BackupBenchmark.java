@@ -86,7 +86,7 @@ public final class BackupBenchmark {
      * is restic's own run for the data dir as the agent logs it ({@code backup_stored ... duration_ms}).
      */
     private record Run(double downtimeMs, double probeOutageMs, double uploadSeconds, long uploadBytes,
-            double jobSeconds, double resticSeconds, double phaseSeconds) {}
+            double jobSeconds, double resticSeconds, double phaseSeconds, double childUserCpu, double childSystemCpu) {}
 
     private final ObjectMapper json = Json.mapper();
     private final PodmanService podman;
@@ -97,6 +97,8 @@ public final class BackupBenchmark {
     private Path logs;
     /** {@code --downtime-only}: only the early resume's downtime against the references, round by round. */
     private boolean downtimeOnly;
+    /** {@code --upload-only}: only uploads from the local fs, plain restic and the stop-mode fallback, round by round. */
+    private boolean uploadOnly;
     private final Map<Mode, Path> dataDirs = new LinkedHashMap<>();
     /** The btrfs loop device's image file, once made. */
     private Path btrfsImage;
@@ -123,6 +125,7 @@ public final class BackupBenchmark {
             BackupBenchmark bench = new BackupBenchmark(podman, work, settle);
             bench.logs = pathArg(args, "--logs");
             bench.downtimeOnly = BenchOutput.flag(args, "--downtime-only");
+            bench.uploadOnly = BenchOutput.flag(args, "--upload-only");
             bench.run(scale, runs, args);
         } finally {
             Processes.run(List.of("rm", "-rf", "--one-file-system", work.toString()), Map.of(), null,
@@ -149,6 +152,11 @@ public final class BackupBenchmark {
         apiPost("/containers/" + Mode.STOP_FALLBACK.stack() + "/stop?t=60");
         long dataBytes = duBytes(master);
         log("data dir %s: %.1f MB, filled in %.0f s", master, dataBytes / 1e6, seconds(System.nanoTime() - g0));
+        if (uploadOnly) {
+            measureUpload(runs, dataBytes, scale, load, args, benchStart);
+            podman.podmanResult("rm", "-f", "-t", "10", Mode.STOP_FALLBACK.stack());
+            return;
+        }
 
         // 2. the same data in two btrfs subvolumes (the second a reflink copy of the first: no extra space)
         long loopSize = Math.max(BtrfsLoop.DEFAULT_SIZE, dataBytes * 3 / 2 + (1L << 30));
@@ -322,6 +330,64 @@ public final class BackupBenchmark {
                 median(outage) - ref, median(record) - median(warm), median(outage) - median(warm));
     }
 
+    /**
+     * {@code --upload-only}: per round, in an order that rotates from round to round, the same local data uploaded
+     * four ways: plain restic with the server stopped long before; plain restic right after a clean stop of the
+     * server (as the fallback job reads it); the stop-mode fallback job; and a job of the stopped stack (the agent's
+     * upload without a quiesce). Tells apart what the fallback's upload pays for: the server's shutdown just before,
+     * or running inside the agent.
+     */
+    private void measureUpload(int runs, long dataBytes, int scale, String load, String[] args, long benchStart)
+            throws Exception {
+        Mode mode = Mode.STOP_FALLBACK;
+        Path data = dataDirs.get(mode);
+        List<String> ways = List.of("plain, server stopped long before", "plain, right after the server's stop",
+                "fallback job", "job of the stopped stack");
+        Map<String, List<double[]>> figures = new LinkedHashMap<>();
+        for (int i = 1; i <= runs; i++) {
+            for (int k = 0; k < ways.size(); k++) {
+                String way = ways.get((k + i - 1) % ways.size());
+                double[] f; // MB/s, restic's seconds, user CPU, system CPU
+                switch (way) {
+                    case "plain, server stopped long before" -> {
+                        PlainRun p = plainResticRun(data, "local fs", i, false);
+                        f = new double[] {p.mbs(), p.seconds(), p.userCpu(), p.systemCpu()};
+                    }
+                    case "plain, right after the server's stop" -> {
+                        podman.podman("start", mode.stack());
+                        awaitPgReady(mode, Duration.ofSeconds(60));
+                        evict(data, true);
+                        Thread.sleep(2000);
+                        apiPost("/containers/" + mode.stack() + "/stop?t=60");
+                        PlainRun p = plainResticRun(data, "local fs, right after the stop", i, false);
+                        f = new double[] {p.mbs(), p.seconds(), p.userCpu(), p.systemCpu()};
+                    }
+                    default -> {
+                        Run r = backupOnce(mode, i, way.equals("fallback job"));
+                        f = new double[] {r.uploadBytes() / 1e6 / r.resticSeconds(), r.resticSeconds(),
+                                r.childUserCpu(), r.childSystemCpu()};
+                    }
+                }
+                figures.computeIfAbsent(way, w -> new ArrayList<>()).add(f);
+            }
+        }
+        printPreamble(String.format(Locale.ROOT, "Upload from the local fs (PostgreSQL 15, pgbench -i -s %d, data dir "
+                + "%.1f MB, %d rounds, total bench time %.0f s)", scale, dataBytes / 1e6, runs,
+                seconds(System.nanoTime() - benchStart)), load, args);
+        System.out.println("Jobs: restic's own run for the data dir; their CPU is every restic of the job (with the"
+                + " listing, the socket folder and the forgets).");
+        System.out.println();
+        System.out.println("| Way | restic's run (s) | MB/s | restic user CPU (s) | restic system CPU (s) | per round (s) |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | --- |");
+        for (String way : ways) {
+            List<double[]> fs = figures.get(way);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %s |%n", way,
+                    median(fs.stream().map(f -> f[1]).toList()), median(fs.stream().map(f -> f[0]).toList()),
+                    median(fs.stream().map(f -> f[2]).toList()), median(fs.stream().map(f -> f[3]).toList()),
+                    String.join(", ", fs.stream().map(f -> f1(f[1])).toList()));
+        }
+    }
+
     /** The results' title, then the machine, the load before and now, and the command that reproduces them. */
     private static void printPreamble(String title, String loadBefore, String[] args) throws IOException {
         System.out.println();
@@ -367,9 +433,16 @@ public final class BackupBenchmark {
 
     /** One backup job of one mode through a fresh agent and a fresh repository. */
     private Run backupOnce(Mode mode, int run) throws Exception {
+        return backupOnce(mode, run, true);
+    }
+
+    /** {@code serverRunning}: false backs up the stopped stack (no quiesce, no resume: the upload in the agent alone). */
+    private Run backupOnce(Mode mode, int run, boolean serverRunning) throws Exception {
         String stack = mode.stack();
-        podman.podman("start", stack);
-        awaitPgReady(mode, Duration.ofSeconds(60));
+        if (serverRunning) {
+            podman.podman("start", stack);
+            awaitPgReady(mode, Duration.ofSeconds(60));
+        }
         Path repo = freshRepository();
         Path dir = Files.createDirectories(work.resolve("agent-" + stack + "-" + run));
         Path bootId = dir.resolve("boot_id");
@@ -391,29 +464,33 @@ public final class BackupBenchmark {
             OutageProbe probe = new OutageProbe(socketDirs.get(mode));
             Thread probeThread = Thread.ofPlatform().daemon().start(probe);
             double[] cpuBefore = cpu(agent);
+            Map<String, Double> everyBefore = BenchOutput.everyProcessCpu();
             HttpResponse<String> answer = agent.post("/backup", "{\"stacks\":[\"" + stack + "\"]}");
             if (answer.statusCode() != 202) {
                 throw new IllegalStateException("POST /backup answered " + answer.statusCode() + ": " + answer.body());
             }
             String job = json.readTree(answer.body()).get("job").asText();
             // The probe runs until the stack is back (a ping every 20 ms costs CPU the upload should have)
-            awaitJob(agent, job, true);
-            awaitPgReady(mode, Duration.ofSeconds(60));
-            Thread.sleep(300);
+            awaitJob(agent, job, serverRunning);
+            if (serverRunning) {
+                awaitPgReady(mode, Duration.ofSeconds(60));
+                Thread.sleep(300);
+            }
             probe.stop.set(true);
             probeThread.join();
             JsonNode record = awaitJob(agent, job, false);
             double[] cpuAfter = cpu(agent);
+            String top = BenchOutput.topCpu(everyBefore, BenchOutput.everyProcessCpu(), 8);
             if (!"done".equals(record.get("phase").asText())) {
                 throw new IllegalStateException(mode.title + ": job " + job + " ended " + record.get("phase").asText()
                         + ": " + record.get("failure") + "\n" + record.toPrettyString() + "\n" + agent.log());
             }
-            if (!mode.path.equals(record.get("path").asText())) {
+            if (serverRunning && !mode.path.equals(record.get("path").asText())) {
                 throw new IllegalStateException(mode.title + ": expected path " + mode.path + " but the job took "
                         + record.get("path").asText() + "; notes: " + record.get("notes"));
             }
             JsonNode s = record.get("stacks").get(0);
-            double downtime = s.get("downtimeMs").asDouble();
+            double downtime = s.path("downtimeMs").asDouble(0);
             Instant uploading = Instant.parse(record.get("phases").get("uploading").asText());
             Instant done = Instant.parse(record.get("phases").get("done").asText());
             long bytes = 0;
@@ -435,11 +512,13 @@ public final class BackupBenchmark {
             log("%s run %d: downtime %.0f ms (probe: %.0f ms), upload %.1f MB in %.1f s = %.1f MB/s (restic's own run "
                     + "%.1f s; to done %.1f s), job %.1f s", mode.title, run, downtime, probe.longestOutageMs(),
                     bytes / 1e6, uploadSeconds, bytes / 1e6 / uploadSeconds, resticSeconds, phaseSeconds, jobSeconds);
-            log("%s run %d: CPU from the request to the record (s): agent %.2f, its children (restic, btrfs) %.2f, "
-                    + "podman service %.2f, whole machine %.2f", mode.title, run, cpuAfter[0] - cpuBefore[0],
-                    cpuAfter[1] - cpuBefore[1], cpuAfter[2] - cpuBefore[2], cpuAfter[3] - cpuBefore[3]);
+            log("%s run %d: CPU from the request to the record (s): agent %.2f, its children (restic, btrfs) %.2f "
+                    + "(user %.2f, system %.2f), podman service %.2f, whole machine %.2f", mode.title, run,
+                    cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1], cpuAfter[4] - cpuBefore[4],
+                    cpuAfter[5] - cpuBefore[5], cpuAfter[2] - cpuBefore[2], cpuAfter[3] - cpuBefore[3]);
+            log("%s run %d: CPU by process (s, with reaped children): %s", mode.title, run, top);
             return new Run(downtime, probe.longestOutageMs(), uploadSeconds, bytes, jobSeconds, resticSeconds,
-                    phaseSeconds);
+                    phaseSeconds, cpuAfter[4] - cpuBefore[4], cpuAfter[5] - cpuBefore[5]);
         } finally {
             agent.terminate();
             if (logs != null) {
@@ -466,11 +545,16 @@ public final class BackupBenchmark {
         return Double.NaN;
     }
 
-    /** CPU seconds so far: the agent's own, its reaped children's, the Podman service's, the whole machine's. */
+    /**
+     * CPU seconds so far: the agent's own, its reaped children's, the Podman service's, the whole machine's, then the
+     * reaped children's user and system time apart.
+     */
     private double[] cpu(AgentProcess agent) throws IOException {
         long podmanPid = podman.servicePid();
+        double[] children = BenchOutput.waitedChildrenUserSystem(agent.pid());
         return new double[] {BenchOutput.cpuSeconds(agent.pid()), BenchOutput.waitedChildrenCpuSeconds(agent.pid()),
-                podmanPid < 0 ? 0 : BenchOutput.cpuSeconds(podmanPid), BenchOutput.machineBusySeconds()};
+                podmanPid < 0 ? 0 : BenchOutput.cpuSeconds(podmanPid), BenchOutput.machineBusySeconds(), children[0],
+                children[1]};
     }
 
     /** The job's record once it has ended, or ({@code resumed}) once its stack is back or the job has ended. */
@@ -532,18 +616,27 @@ public final class BackupBenchmark {
         return plainRestic(data, where, run, false);
     }
 
+    private double plainRestic(Path data, String where, int run, boolean lifelineArgs) throws Exception {
+        return plainResticRun(data, where, run, lifelineArgs).mbs();
+    }
+
+    /** One plain restic run: MB/s, restic's wall seconds, its user and system CPU seconds. */
+    private record PlainRun(double mbs, double seconds, double userCpu, double systemCpu) {}
+
     /**
      * {@code lifelineArgs}: restic started as the agent starts it (through {@code setpriv --pdeathsig}, JSON progress
      * twice a second, host and tags, the data dir as working directory and {@code .} as the path), outside the agent:
      * tells the cost of the invocation apart from the cost of running beside the agent and a stopped server.
      */
-    private double plainRestic(Path data, String where, int run, boolean lifelineArgs) throws Exception {
+    private PlainRun plainResticRun(Path data, String where, int run, boolean lifelineArgs) throws Exception {
         Path repo = freshRepository();
         try {
             evict(data, true);
             long self = ProcessHandle.current().pid();
+            double[] split0 = BenchOutput.waitedChildrenUserSystem(self);
             double resticCpu0 = BenchOutput.waitedChildrenCpuSeconds(self);
             double machine0 = BenchOutput.machineBusySeconds();
+            Map<String, Double> everyBefore = BenchOutput.everyProcessCpu();
             long t0 = System.nanoTime();
             ProcessResult r = lifelineArgs
                     ? Processes.run(List.of("setpriv", "--pdeathsig", "TERM", "restic", "-r", repo.toString(),
@@ -562,12 +655,14 @@ public final class BackupBenchmark {
                 }
             }
             double mbs = bytes / 1e6 / seconds(t1 - t0);
-            log("plain restic backup (%s%s) run %d: %.1f MB in %.1f s = %.1f MB/s; CPU (s): restic %.2f, whole machine"
-                    + " %.2f", where, lifelineArgs ? ", Lifeline's arguments" : "", run, bytes / 1e6, seconds(t1 - t0),
-                    mbs,
-                    BenchOutput.waitedChildrenCpuSeconds(self) - resticCpu0,
-                    BenchOutput.machineBusySeconds() - machine0);
-            return mbs;
+            double[] split1 = BenchOutput.waitedChildrenUserSystem(self);
+            log("plain restic backup (%s%s) run %d: %.1f MB in %.1f s = %.1f MB/s; CPU (s): restic %.2f (user %.2f, "
+                    + "system %.2f), whole machine %.2f", where, lifelineArgs ? ", Lifeline's arguments" : "", run,
+                    bytes / 1e6, seconds(t1 - t0), mbs, BenchOutput.waitedChildrenCpuSeconds(self) - resticCpu0,
+                    split1[0] - split0[0], split1[1] - split0[1], BenchOutput.machineBusySeconds() - machine0);
+            log("plain restic backup (%s) run %d: CPU by process (s, with reaped children): %s", where, run,
+                    BenchOutput.topCpu(everyBefore, BenchOutput.everyProcessCpu(), 8));
+            return new PlainRun(mbs, seconds(t1 - t0), split1[0] - split0[0], split1[1] - split0[1]);
         } finally {
             removeRepository(repo);
         }

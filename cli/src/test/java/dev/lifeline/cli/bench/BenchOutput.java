@@ -90,6 +90,47 @@ final class BenchOutput {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
+    /** {user, system} CPU seconds of the children a process has waited for (restic, for the agent). */
+    static double[] waitedChildrenUserSystem(long pid) throws IOException {
+        String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new double[] {Long.parseLong(fields[13]) / 100.0, Long.parseLong(fields[14]) / 100.0};
+    }
+
+    /**
+     * Every process's CPU seconds so far, its own plus its waited-for children's, by "pid name" (kernel threads
+     * too): the difference of two such readings says who used the machine in between.
+     */
+    static java.util.Map<String, Double> everyProcessCpu() throws IOException {
+        java.util.Map<String, Double> cpu = new java.util.HashMap<>();
+        try (java.util.stream.Stream<Path> procs = java.nio.file.Files.list(Path.of("/proc"))) {
+            for (Path dir : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .toList()) {
+                try {
+                    String stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    cpu.put(dir.getFileName() + " " + name, (Long.parseLong(f[11]) + Long.parseLong(f[12])
+                            + Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0);
+                } catch (IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /** The {@code n} processes that used the most CPU between two {@link #everyProcessCpu} readings. */
+    static String topCpu(java.util.Map<String, Double> before, java.util.Map<String, Double> after, int n) {
+        return after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.05)
+                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(n)
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** User + system CPU time of the children a process has waited for (restic, for the agent). */
     static double waitedChildrenCpuSeconds(long pid) throws IOException {
         String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
