@@ -274,8 +274,36 @@ public final class PodmanService implements AutoCloseable {
             // best effort: the dir is deleted below anyway
         }
         stopService();
+        endStrays(dir);
         unmountUnder(dir);
         deleteTree(dir);
+    }
+
+    /**
+     * Kills what this service left running: processes whose command line names its dir, such as the {@code conmon}
+     * of an exec session whose container a test removed while the exec was still attached (the removal does not end
+     * it, and with the service gone nothing else will). Returns how many were killed.
+     */
+    static int endStrays(Path root) {
+        String marker = root.toString() + "/";
+        long self = ProcessHandle.current().pid();
+        int killed = 0;
+        for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+            if (p.pid() == self) {
+                continue;
+            }
+            String cmdline;
+            try {
+                cmdline = new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "cmdline")),
+                        StandardCharsets.UTF_8).replace('\0', ' ');
+            } catch (IOException | RuntimeException gone) {
+                continue;
+            }
+            if (cmdline.contains(marker) && p.destroyForcibly()) {
+                killed++;
+            }
+        }
+        return killed;
     }
 
     private static void unmountUnder(Path root) {
