@@ -99,6 +99,10 @@ public final class BackupBenchmark {
     private boolean downtimeOnly;
     /** {@code --upload-only}: only uploads from the local fs, plain restic and the stop-mode fallback, round by round. */
     private boolean uploadOnly;
+    /** {@code --pairs} (with {@code --upload-only}): only plain restic and the fallback job, alternated. */
+    private boolean pairsOnly;
+    /** {@code --btrfs} (with {@code --upload-only}): plain restic of a btrfs subvolume against the snapshot job. */
+    private boolean uploadBtrfs;
     private final Map<Mode, Path> dataDirs = new LinkedHashMap<>();
     /** The btrfs loop device's image file, once made. */
     private Path btrfsImage;
@@ -126,6 +130,8 @@ public final class BackupBenchmark {
             bench.logs = pathArg(args, "--logs");
             bench.downtimeOnly = BenchOutput.flag(args, "--downtime-only");
             bench.uploadOnly = BenchOutput.flag(args, "--upload-only");
+            bench.pairsOnly = BenchOutput.flag(args, "--pairs");
+            bench.uploadBtrfs = BenchOutput.flag(args, "--btrfs");
             bench.run(scale, runs, args);
         } finally {
             Processes.run(List.of("rm", "-rf", "--one-file-system", work.toString()), Map.of(), null,
@@ -152,8 +158,8 @@ public final class BackupBenchmark {
         apiPost("/containers/" + Mode.STOP_FALLBACK.stack() + "/stop?t=60");
         long dataBytes = duBytes(master);
         log("data dir %s: %.1f MB, filled in %.0f s", master, dataBytes / 1e6, seconds(System.nanoTime() - g0));
-        if (uploadOnly) {
-            measureUpload(runs, dataBytes, scale, load, args, benchStart);
+        if (uploadOnly && !uploadBtrfs) {
+            measureUpload(Mode.STOP_FALLBACK, runs, dataBytes, scale, load, args, benchStart);
             podman.podmanResult("rm", "-f", "-t", "10", Mode.STOP_FALLBACK.stack());
             return;
         }
@@ -174,7 +180,9 @@ public final class BackupBenchmark {
             Path socketParent = btrfs.subvolume("sockets");
             createPostgres(Mode.STOP_BTRFS, socketParent);
             createPostgres(Mode.PAUSE_BTRFS, socketParent);
-            if (downtimeOnly) {
+            if (uploadOnly) {
+                measureUpload(Mode.STOP_BTRFS, runs, dataBytes, scale, load, args, benchStart);
+            } else if (downtimeOnly) {
                 measureDowntime(runs, dataBytes, scale, load, args, benchStart);
             } else {
                 measure(runs, dataBytes, scale, load, args, benchStart);
@@ -207,16 +215,18 @@ public final class BackupBenchmark {
             // with its data out of the page cache (see evict): neither side gets a cache the other filled for it
             for (Mode mode : Mode.values()) {
                 if (mode == Mode.STOP_FALLBACK) {
-                    // the two plain runs swap places from round to round: the first after the references was the
-                    // slower one in every round while it always went first
-                    if (i % 2 == 1) {
-                        plainLocalLifelineArgs.add(plainRestic(dataDirs.get(mode), "local fs", i, true));
-                        plainLocal.add(plainRestic(dataDirs.get(mode), "local fs", i));
-                    } else {
-                        plainLocal.add(plainRestic(dataDirs.get(mode), "local fs", i));
-                        plainLocalLifelineArgs.add(plainRestic(dataDirs.get(mode), "local fs", i, true));
+                    // the two plain runs and the job on the local fs take turns at each place from round to round:
+                    // the first after the references was the slower one while the order was fixed
+                    for (int k = 0; k < 3; k++) {
+                        switch ((k + i - 1) % 3) {
+                            case 0 -> plainLocalLifelineArgs.add(plainRestic(dataDirs.get(mode), "local fs", i, true));
+                            case 1 -> plainLocal.add(plainRestic(dataDirs.get(mode), "local fs", i));
+                            default -> results.computeIfAbsent(mode, m -> new ArrayList<>()).add(backupOnce(mode, i));
+                        }
                     }
-                } else if (mode == Mode.STOP_BTRFS) {
+                    continue;
+                }
+                if (mode == Mode.STOP_BTRFS) {
                     plainBtrfs.add(plainRestic(dataDirs.get(mode), "btrfs", i));
                 }
                 Run r = backupOnce(mode, i);
@@ -335,23 +345,28 @@ public final class BackupBenchmark {
      * four ways: plain restic with the server stopped long before; plain restic right after a clean stop of the
      * server (as the fallback job reads it); the stop-mode fallback job; and a job of the stopped stack (the agent's
      * upload without a quiesce). Tells apart what the fallback's upload pays for: the server's shutdown just before,
-     * or running inside the agent.
+     * or running inside the agent. With {@code --pairs} only the first and the job, alternated; with {@code --btrfs}
+     * plain restic of the btrfs subvolume against the snapshot job (stop mode, early resume), alternated. Ends with
+     * the goal: the job's upload against plain restic, round by round.
      */
-    private void measureUpload(int runs, long dataBytes, int scale, String load, String[] args, long benchStart)
-            throws Exception {
-        Mode mode = Mode.STOP_FALLBACK;
+    private void measureUpload(Mode mode, int runs, long dataBytes, int scale, String load, String[] args,
+            long benchStart) throws Exception {
         Path data = dataDirs.get(mode);
-        List<String> ways = List.of("plain, server stopped long before", "plain, right after the server's stop",
-                "fallback job", "job of the stopped stack");
+        String where = mode == Mode.STOP_FALLBACK ? "local fs" : "btrfs";
+        String plainWay = "plain, server stopped long before";
+        String jobWay = mode == Mode.STOP_FALLBACK ? "fallback job" : "snapshot job, early resume";
+        // --pairs, and on btrfs: only plain restic against the job, more rounds in the same time
+        List<String> ways = pairsOnly || mode != Mode.STOP_FALLBACK ? List.of(plainWay, jobWay)
+                : List.of(plainWay, "plain, right after the server's stop", jobWay, "job of the stopped stack");
         Map<String, List<double[]>> figures = new LinkedHashMap<>();
         for (int i = 1; i <= runs; i++) {
             for (int k = 0; k < ways.size(); k++) {
                 String way = ways.get((k + i - 1) % ways.size());
-                double[] f; // MB/s, restic's seconds, user CPU, system CPU
+                double[] f; // MB/s, restic's seconds, user CPU, system CPU, the job's upload MB/s (plain: its own)
                 switch (way) {
                     case "plain, server stopped long before" -> {
-                        PlainRun p = plainResticRun(data, "local fs", i, false);
-                        f = new double[] {p.mbs(), p.seconds(), p.userCpu(), p.systemCpu()};
+                        PlainRun p = plainResticRun(data, where, i, false);
+                        f = new double[] {p.mbs(), p.seconds(), p.userCpu(), p.systemCpu(), p.mbs()};
                     }
                     case "plain, right after the server's stop" -> {
                         podman.podman("start", mode.stack());
@@ -360,32 +375,48 @@ public final class BackupBenchmark {
                         Thread.sleep(2000);
                         apiPost("/containers/" + mode.stack() + "/stop?t=60");
                         PlainRun p = plainResticRun(data, "local fs, right after the stop", i, false);
-                        f = new double[] {p.mbs(), p.seconds(), p.userCpu(), p.systemCpu()};
+                        f = new double[] {p.mbs(), p.seconds(), p.userCpu(), p.systemCpu(), p.mbs()};
                     }
                     default -> {
-                        Run r = backupOnce(mode, i, way.equals("fallback job"));
+                        Run r = backupOnce(mode, i, way.equals(jobWay));
                         f = new double[] {r.uploadBytes() / 1e6 / r.resticSeconds(), r.resticSeconds(),
-                                r.childUserCpu(), r.childSystemCpu()};
+                                r.childUserCpu(), r.childSystemCpu(), r.uploadBytes() / 1e6 / r.uploadSeconds()};
                     }
                 }
                 figures.computeIfAbsent(way, w -> new ArrayList<>()).add(f);
             }
         }
-        printPreamble(String.format(Locale.ROOT, "Upload from the local fs (PostgreSQL 15, pgbench -i -s %d, data dir "
-                + "%.1f MB, %d rounds, total bench time %.0f s)", scale, dataBytes / 1e6, runs,
+        printPreamble(String.format(Locale.ROOT, "Upload, %s (PostgreSQL 15, pgbench -i -s %d, data dir "
+                + "%.1f MB, %d rounds, total bench time %.0f s)", where, scale, dataBytes / 1e6, runs,
                 seconds(System.nanoTime() - benchStart)), load, args);
         System.out.println("Jobs: restic's own run for the data dir; their CPU is every restic of the job (with the"
                 + " listing, the socket folder and the forgets).");
         System.out.println();
-        System.out.println("| Way | restic's run (s) | MB/s | restic user CPU (s) | restic system CPU (s) | per round (s) |");
-        System.out.println("| --- | ---: | ---: | ---: | ---: | --- |");
+        System.out.println("| Way | restic's run (s) | MB/s | upload MB/s (jobs: uploading phase to last path stored) "
+                + "| restic user CPU (s) | restic system CPU (s) | restic's run per round (s) |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
         for (String way : ways) {
             List<double[]> fs = figures.get(way);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %s |%n", way,
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", way,
                     median(fs.stream().map(f -> f[1]).toList()), median(fs.stream().map(f -> f[0]).toList()),
-                    median(fs.stream().map(f -> f[2]).toList()), median(fs.stream().map(f -> f[3]).toList()),
+                    median(fs.stream().map(f -> f[4]).toList()), median(fs.stream().map(f -> f[2]).toList()),
+                    median(fs.stream().map(f -> f[3]).toList()),
                     String.join(", ", fs.stream().map(f -> f1(f[1])).toList()));
         }
+        // the goal: the job's upload against plain restic of the same data, round by round (the host's speed
+        // drifts by more than the goal between rounds, less within one)
+        List<double[]> plain = figures.get(plainWay);
+        List<double[]> job = figures.get(jobWay);
+        List<Double> gaps = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            gaps.add(100 * (plain.get(i)[4] - job.get(i)[4]) / plain.get(i)[4]);
+        }
+        double ofMedians = 100 * (median(plain.stream().map(f -> f[4]).toList())
+                - median(job.stream().map(f -> f[4]).toList())) / median(plain.stream().map(f -> f[4]).toList());
+        System.out.println();
+        System.out.printf(Locale.ROOT, "The %s's upload below plain restic: per round %s %%; median of the rounds "
+                + "%.1f %%, of the medians %.1f %% (goal <= 5: %s)%n", jobWay, String.join(", ", gaps.stream().map(
+                        BackupBenchmark::f1).toList()), median(gaps), ofMedians, yes(median(gaps) <= 5));
     }
 
     /** The results' title, then the machine, the load before and now, and the command that reproduces them. */
@@ -464,7 +495,7 @@ public final class BackupBenchmark {
             OutageProbe probe = new OutageProbe(socketDirs.get(mode));
             Thread probeThread = Thread.ofPlatform().daemon().start(probe);
             double[] cpuBefore = cpu(agent);
-            Map<String, Double> everyBefore = BenchOutput.everyProcessCpu();
+            Map<Long, BenchOutput.ProcessCpu> everyBefore = BenchOutput.everyProcessCpu();
             HttpResponse<String> answer = agent.post("/backup", "{\"stacks\":[\"" + stack + "\"]}");
             if (answer.statusCode() != 202) {
                 throw new IllegalStateException("POST /backup answered " + answer.statusCode() + ": " + answer.body());
@@ -636,7 +667,7 @@ public final class BackupBenchmark {
             double[] split0 = BenchOutput.waitedChildrenUserSystem(self);
             double resticCpu0 = BenchOutput.waitedChildrenCpuSeconds(self);
             double machine0 = BenchOutput.machineBusySeconds();
-            Map<String, Double> everyBefore = BenchOutput.everyProcessCpu();
+            Map<Long, BenchOutput.ProcessCpu> everyBefore = BenchOutput.everyProcessCpu();
             long t0 = System.nanoTime();
             ProcessResult r = lifelineArgs
                     ? Processes.run(List.of("setpriv", "--pdeathsig", "TERM", "restic", "-r", repo.toString(),

@@ -97,12 +97,15 @@ final class BenchOutput {
         return new double[] {Long.parseLong(fields[13]) / 100.0, Long.parseLong(fields[14]) / 100.0};
     }
 
+    /** A process's name and the CPU seconds it and its waited-for children have used so far. */
+    record ProcessCpu(String name, double seconds) {}
+
     /**
-     * Every process's CPU seconds so far, its own plus its waited-for children's, by "pid name" (kernel threads
-     * too): the difference of two such readings says who used the machine in between.
+     * Every process's CPU so far by pid, kernel threads too (a kernel worker's name changes with its work, so the
+     * pid is the key): the difference of two such readings says who used the machine in between.
      */
-    static java.util.Map<String, Double> everyProcessCpu() throws IOException {
-        java.util.Map<String, Double> cpu = new java.util.HashMap<>();
+    static java.util.Map<Long, ProcessCpu> everyProcessCpu() throws IOException {
+        java.util.Map<Long, ProcessCpu> cpu = new java.util.HashMap<>();
         try (java.util.stream.Stream<Path> procs = java.nio.file.Files.list(Path.of("/proc"))) {
             for (Path dir : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
                     .toList()) {
@@ -110,8 +113,8 @@ final class BenchOutput {
                     String stat = java.nio.file.Files.readString(dir.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    cpu.put(dir.getFileName() + " " + name, (Long.parseLong(f[11]) + Long.parseLong(f[12])
-                            + Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0);
+                    cpu.put(Long.parseLong(dir.getFileName().toString()), new ProcessCpu(name, (Long.parseLong(f[11])
+                            + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0));
                 } catch (IOException | RuntimeException gone) {
                     // the process ended meanwhile
                 }
@@ -121,9 +124,10 @@ final class BenchOutput {
     }
 
     /** The {@code n} processes that used the most CPU between two {@link #everyProcessCpu} readings. */
-    static String topCpu(java.util.Map<String, Double> before, java.util.Map<String, Double> after, int n) {
+    static String topCpu(java.util.Map<Long, ProcessCpu> before, java.util.Map<Long, ProcessCpu> after, int n) {
         return after.entrySet().stream()
-                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .map(e -> java.util.Map.entry(e.getKey() + " " + e.getValue().name(), e.getValue().seconds()
+                        - (before.containsKey(e.getKey()) ? before.get(e.getKey()).seconds() : 0.0)))
                 .filter(e -> e.getValue() >= 0.05)
                 .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
                 .limit(n)
