@@ -39,8 +39,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +60,21 @@ class UploadLanesTest {
     private final SimClock clock = new SimClock();
     private final FakeEngine engine = new FakeEngine(clock);
     private final InMemoryJournal journal = new InMemoryJournal();
+    /** A stack's two data paths: over a thousand files, and one config file. */
+    private DataPath large;
+    private DataPath small;
+
+    @BeforeEach
+    void twoDataPaths() throws IOException {
+        Path largeDir = Files.createDirectories(dir.resolve("large"));
+        for (int i = 0; i <= UploadLanes.SMALL_ENTRIES; i++) {
+            Files.createFile(largeDir.resolve("f" + i));
+        }
+        large = new DataPath(STACK, "app", largeDir, "/data", "", false);
+        Path smallDir = Files.createDirectories(dir.resolve("small"));
+        Files.writeString(smallDir.resolve("app.conf"), "x\n");
+        small = new DataPath(STACK, "app", smallDir, "/etc/app", "", false);
+    }
 
     @Test
     void splitsLargeFromSmallAndKeepsTheLargeInOrder() {
@@ -101,8 +118,6 @@ class UploadLanesTest {
 
     @Test
     void theSmallPathIsStoredWhileTheLargeOneStillUploads() throws Exception {
-        DataPath large = largePath();
-        DataPath small = smallPath();
         CountDownLatch smallStored = new CountDownLatch(1);
         LaneRepository repository = new LaneRepository(source -> {
             if (source.equals(large.source())) {
@@ -126,21 +141,12 @@ class UploadLanesTest {
 
     @Test
     void aFailedSmallUploadEndsTheLargeOneAndFailsTheJobWithItsReason() throws Exception {
-        DataPath large = largePath();
-        DataPath small = smallPath();
         CountDownLatch largeStarted = new CountDownLatch(1);
-        AtomicReference<Boolean> largeInterrupted = new AtomicReference<>(false);
+        AtomicBoolean largeInterrupted = new AtomicBoolean();
         LaneRepository repository = new LaneRepository(source -> {
             if (source.equals(large.source())) {
                 largeStarted.countDown();
-                try {
-                    new CountDownLatch(1).await(30, TimeUnit.SECONDS); // until restic is ended
-                } catch (InterruptedException e) {
-                    largeInterrupted.set(true);
-                    throw new RepositoryException(RepositoryException.Reason.CANCELLED, "restic was cancelled",
-                            List.of("restic"), -1, "", "nothing", e);
-                }
-                throw new IllegalStateException("the large upload was not ended");
+                uploadUntilEnded(() -> largeInterrupted.set(true));
             }
             await(largeStarted);
             throw new RepositoryException(RepositoryException.Reason.FAILED, "repository full", List.of("restic"), 1,
@@ -156,18 +162,10 @@ class UploadLanesTest {
 
     @Test
     void cancellingTheJobEndsBothLanes() throws Exception {
-        DataPath large = largePath();
-        DataPath small = smallPath();
         CountDownLatch bothUploading = new CountDownLatch(2);
         LaneRepository repository = new LaneRepository(source -> {
             bothUploading.countDown();
-            try {
-                new CountDownLatch(1).await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new RepositoryException(RepositoryException.Reason.CANCELLED, "restic was cancelled",
-                        List.of("restic"), -1, "", "nothing", e);
-            }
-            throw new IllegalStateException("an upload was not ended by the cancel");
+            uploadUntilEnded(() -> { });
         }, source -> { });
         JobView job = runJob(repository, List.of(large, small), runner -> {
             await(bothUploading);
@@ -176,7 +174,7 @@ class UploadLanesTest {
 
         assertEquals("failed", job.phase());
         assertTrue(job.failure().contains("asked by the test") || job.failure().contains("cancel"), job.failure());
-        assertFalse(job.failure().contains("not ended"), job.failure());
+        assertFalse(job.failure().contains("was not ended"), job.failure());
         assertTrue(engine.inspect("app").orElseThrow().isUp(), "the stack is started again");
     }
 
@@ -208,20 +206,6 @@ class UploadLanesTest {
         return last.get();
     }
 
-    private DataPath largePath() throws IOException {
-        Path large = Files.createDirectories(dir.resolve("large"));
-        for (int i = 0; i <= UploadLanes.SMALL_ENTRIES; i++) {
-            Files.createFile(large.resolve("f" + i));
-        }
-        return new DataPath(STACK, "app", large, "/data", "", false);
-    }
-
-    private DataPath smallPath() throws IOException {
-        Path small = Files.createDirectories(dir.resolve("small"));
-        Files.writeString(small.resolve("app.conf"), "x\n");
-        return new DataPath(STACK, "app", small, "/etc/app", "", false);
-    }
-
     private static DataPath path(String name) {
         return new DataPath(STACK, "app", Path.of("/srv", name), "/" + name, "", false);
     }
@@ -231,9 +215,24 @@ class UploadLanesTest {
             return latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RepositoryException(RepositoryException.Reason.CANCELLED, "restic was cancelled",
-                    List.of("restic"), -1, "", "nothing", e);
+            throw cancelled(e);
         }
+    }
+
+    /** An upload that runs until its thread is interrupted (restic ended), then fails as a cancelled restic does. */
+    private static void uploadUntilEnded(Runnable whenEnded) {
+        try {
+            new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            whenEnded.run();
+            throw cancelled(e);
+        }
+        throw new IllegalStateException("the upload was not ended");
+    }
+
+    private static RepositoryException cancelled(InterruptedException e) {
+        return new RepositoryException(RepositoryException.Reason.CANCELLED, "restic was cancelled",
+                List.of("restic"), -1, "", "nothing", e);
     }
 
     /** Uploads that run {@code during} (which may wait or fail), then {@code stored}; nothing else is used. */
