@@ -96,6 +96,8 @@ public final class BackupRunner {
     /** Set when the job is cancelled or the agent goes down: no lane starts another path. */
     private volatile boolean uploadStopped;
     private final AtomicBoolean firstUpload = new AtomicBoolean(true);
+    /** The data paths small enough for the upload's side lane ({@link UploadLanes}), found before the marker. */
+    private final Set<java.nio.file.Path> smallSources = ConcurrentHashMap.newKeySet();
     private volatile Instant finishedAt;
     /** Whether {@link #deleteSnapshots} ran (only on the job's thread, like {@link #dropUntaken}). */
     private boolean leftoversSwept;
@@ -267,9 +269,9 @@ public final class BackupRunner {
      * While every stack still runs: open (or create) the repository, so that a wrong password, a locked or an
      * unreachable repository fails the job before any downtime, and the upload never initializes a repository
      * concurrently with the resumes (an init cut short is repeated safely, but two inits of one repository at once
-     * leave a config no key opens); then what the quiesces and resumes will need (each stack as it runs), and the
-     * snapshots' records, so that the downtime holds only the snapshot commands. None of it counts against the
-     * max-quiesce bound.
+     * leave a config no key opens); then what the quiesces and resumes will need (each stack as it runs), which
+     * data paths are small enough to upload beside the others, and the snapshots' records, so that the downtime
+     * holds only the snapshot commands. None of it counts against the max-quiesce bound.
      */
     private void prepare(String jobId, Map<StackName, QuiesceMode> modes) {
         try {
@@ -291,6 +293,8 @@ public final class BackupRunner {
                 break;
             }
         }
+        // which data paths are small (a snapshot holds what its source does): decided here, outside the downtime
+        paths.stream().filter(p -> UploadLanes.isSmall(p.source())).forEach(p -> smallSources.add(p.source()));
         if (state.path() == BackupPath.SNAPSHOT) {
             for (DataPath p : paths) {
                 try {
@@ -385,7 +389,7 @@ public final class BackupRunner {
                 : parts.repository();
         List<DataPath> todo = paths.stream().filter(p -> stacks.contains(p.stack())).toList();
         UploadRun run = new UploadRun(repository, path, todo, parts.clock().instant());
-        UploadLanes lanes = UploadLanes.of(todo, p -> UploadLanes.isSmall(run.root(p)));
+        UploadLanes lanes = UploadLanes.of(todo, p -> smallSources.contains(p.source()));
         Future<?> side = lanes.side().isEmpty() ? null
                 : workers.submit(() -> run.lane(lanes.side(), false));
         run.lane(lanes.main(), true);
@@ -423,7 +427,7 @@ public final class BackupRunner {
         }
 
         /** What restic reads for {@code p}: its snapshot, or in the stop-mode fallback the live data. */
-        java.nio.file.Path root(DataPath p) {
+        private java.nio.file.Path root(DataPath p) {
             return path == BackupPath.SNAPSHOT ? taken.get(p.source()).location() : p.source();
         }
 
