@@ -191,8 +191,10 @@ class UploadLanesTest {
                 new StackStopper(engine, own, Duration.ofSeconds(10)), starter,
                 new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0, 0.0, Duration.ofSeconds(30)),
                 Duration.ofSeconds(10), new StackLocks());
-        BackupRunner.Parts parts = new BackupRunner.Parts(journal, quiescer, new SnapshotProviders(List.of(new StagingCopyProvider(0))),
-                repository, CrashPoints.NONE, clock, "host", uploaded -> List.of());
+        // the fallback path takes no snapshot; the providers are there because a job always has some
+        SnapshotProviders snapshots = new SnapshotProviders(List.of(new StagingCopyProvider(0)));
+        BackupRunner.Parts parts = new BackupRunner.Parts(journal, quiescer, snapshots, repository, CrashPoints.NONE,
+                clock, "host", uploaded -> List.of());
         QuiescePlan plan = new QuiescePlan(List.of(new QuiesceTarget(STACK, QuiesceMode.STOP, List.of("app"),
                 List.of(), List.of())), List.of(), List.of(), List.of());
         AtomicReference<JobView> last = new AtomicReference<>();

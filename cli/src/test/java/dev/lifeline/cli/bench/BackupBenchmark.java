@@ -86,7 +86,22 @@ public final class BackupBenchmark {
      * is restic's own run for the data dir as the agent logs it ({@code backup_stored ... duration_ms}).
      */
     private record Run(double downtimeMs, double probeOutageMs, double uploadSeconds, long uploadBytes,
-            double jobSeconds, double resticSeconds, double phaseSeconds, double childUserCpu, double childSystemCpu) {}
+            double jobSeconds, double resticSeconds, double phaseSeconds, double childUserCpu, double childSystemCpu) {
+        /** The job's upload, from its uploading phase to its last data path stored (MB/s). */
+        double uploadMbs() {
+            return uploadBytes / 1e6 / uploadSeconds;
+        }
+
+        /** restic's own run for the data dir (MB/s). */
+        double resticMbs() {
+            return uploadBytes / 1e6 / resticSeconds;
+        }
+    }
+
+    /** How far {@code job} MB/s is below {@code plain} MB/s, in percent (negative: faster). */
+    private static double percentBelow(double plain, double job) {
+        return 100 * (plain - job) / plain;
+    }
 
     private final ObjectMapper json = Json.mapper();
     private final PodmanService podman;
@@ -97,7 +112,7 @@ public final class BackupBenchmark {
     private Path logs;
     /** {@code --downtime-only}: only the early resume's downtime against the references, round by round. */
     private boolean downtimeOnly;
-    /** {@code --upload-only}: only uploads from the local fs, plain restic and the stop-mode fallback, round by round. */
+    /** {@code --upload-only}: only uploads, plain restic against Lifeline's jobs, round by round. */
     private boolean uploadOnly;
     /** {@code --pairs} (with {@code --upload-only}): only plain restic and the fallback job, alternated. */
     private boolean pairsOnly;
@@ -261,11 +276,11 @@ public final class BackupBenchmark {
                     rs.stream().map(Run::probeOutageMs).toList());
             t.stats(mode.title + ": whole job (s)", rs.stream().map(Run::jobSeconds).toList());
             t.stats(mode.title + ": upload throughput, uploading phase to last path stored (MB/s)",
-                    rs.stream().map(r -> r.uploadBytes() / 1e6 / r.uploadSeconds()).toList());
+                    rs.stream().map(Run::uploadMbs).toList());
             t.stats(mode.title + ": uploading phase to done, with snapshot deletion and retention (s)",
                     rs.stream().map(Run::phaseSeconds).toList());
             t.stats(mode.title + ": restic's own run for the data dir, agent log (MB/s)",
-                    rs.stream().map(r -> r.uploadBytes() / 1e6 / r.resticSeconds()).toList());
+                    rs.stream().map(Run::resticMbs).toList());
         }
         t.stats("Plain restic backup, local fs, fresh repository (MB/s)", plainLocal);
         t.stats("Plain restic backup, btrfs subvolume, fresh repository (MB/s)", plainBtrfs);
@@ -286,16 +301,12 @@ public final class BackupBenchmark {
             double cut = 100 * (1 - d / fallbackMedian);
             t.row(mode.title + ": downtime cut against stop-mode fallback (%)", f1(cut), ">= 80", yes(cut >= 80), "");
         }
-        double fallbackMbs = median(results.get(Mode.STOP_FALLBACK).stream()
-                .map(r -> r.uploadBytes() / 1e6 / r.uploadSeconds()).toList());
-        double plainMbs = median(plainLocal);
-        double gap = 100 * (plainMbs - fallbackMbs) / plainMbs;
+        double fallbackMbs = median(results.get(Mode.STOP_FALLBACK).stream().map(Run::uploadMbs).toList());
+        double gap = percentBelow(median(plainLocal), fallbackMbs);
         t.row("Lifeline upload (stop-mode fallback, local fs) below plain restic, local fs (%; per round)", f1(gap)
                 + roundGaps(plainLocal, results.get(Mode.STOP_FALLBACK)), "<= 5", yes(gap <= 5), "");
-        double snapMbs = median(results.get(Mode.STOP_BTRFS).stream()
-                .map(r -> r.uploadBytes() / 1e6 / r.uploadSeconds()).toList());
-        double plainBtrfsMbs = median(plainBtrfs);
-        double gapBtrfs = 100 * (plainBtrfsMbs - snapMbs) / plainBtrfsMbs;
+        double snapMbs = median(results.get(Mode.STOP_BTRFS).stream().map(Run::uploadMbs).toList());
+        double gapBtrfs = percentBelow(median(plainBtrfs), snapMbs);
         t.row("Lifeline upload (btrfs snapshot) below plain restic, btrfs (%; per round)", f1(gapBtrfs)
                 + roundGaps(plainBtrfs, results.get(Mode.STOP_BTRFS)), "<= 5", yes(gapBtrfs <= 5), "");
     }
@@ -304,8 +315,7 @@ public final class BackupBenchmark {
     private static String roundGaps(List<Double> plainMbs, List<Run> jobs) {
         List<String> gaps = new ArrayList<>();
         for (int i = 0; i < Math.min(plainMbs.size(), jobs.size()); i++) {
-            double job = jobs.get(i).uploadBytes() / 1e6 / jobs.get(i).uploadSeconds();
-            gaps.add(f1(100 * (plainMbs.get(i) - job) / plainMbs.get(i)));
+            gaps.add(f1(percentBelow(plainMbs.get(i), jobs.get(i).uploadMbs())));
         }
         return " (" + String.join(", ", gaps) + ")";
     }
@@ -372,31 +382,26 @@ public final class BackupBenchmark {
         // --pairs, and on btrfs: only plain restic against the job, more rounds in the same time
         List<String> ways = pairsOnly || mode != Mode.STOP_FALLBACK ? List.of(plainWay, jobWay)
                 : List.of(plainWay, "plain, right after the server's stop", jobWay, "job of the stopped stack");
-        Map<String, List<double[]>> figures = new LinkedHashMap<>();
+        Map<String, List<UploadFigures>> figures = new LinkedHashMap<>();
         for (int i = 1; i <= runs; i++) {
             for (int k = 0; k < ways.size(); k++) {
                 String way = ways.get((k + i - 1) % ways.size());
-                double[] f; // MB/s, restic's seconds, user CPU, system CPU, the job's upload MB/s (plain: its own)
-                switch (way) {
-                    case "plain, server stopped long before" -> {
-                        PlainRun p = plainResticRun(data, where, i, false);
-                        f = new double[] {p.mbs(), p.seconds(), p.userCpu(), p.systemCpu(), p.mbs()};
-                    }
+                UploadFigures f = switch (way) {
+                    case "plain, server stopped long before" -> plainResticRun(data, where, i, false);
                     case "plain, right after the server's stop" -> {
                         podman.podman("start", mode.stack());
                         awaitPgReady(mode, Duration.ofSeconds(60));
                         evict(data, true);
                         Thread.sleep(2000);
                         apiPost("/containers/" + mode.stack() + "/stop?t=60");
-                        PlainRun p = plainResticRun(data, "local fs, right after the stop", i, false);
-                        f = new double[] {p.mbs(), p.seconds(), p.userCpu(), p.systemCpu(), p.mbs()};
+                        yield plainResticRun(data, "local fs, right after the stop", i, false);
                     }
                     default -> {
                         Run r = backupOnce(mode, i, way.equals(jobWay));
-                        f = new double[] {r.uploadBytes() / 1e6 / r.resticSeconds(), r.resticSeconds(),
-                                r.childUserCpu(), r.childSystemCpu(), r.uploadBytes() / 1e6 / r.uploadSeconds()};
+                        yield new UploadFigures(r.resticMbs(), r.resticSeconds(), r.childUserCpu(),
+                                r.childSystemCpu(), r.uploadMbs());
                     }
-                }
+                };
                 figures.computeIfAbsent(way, w -> new ArrayList<>()).add(f);
             }
         }
@@ -410,23 +415,24 @@ public final class BackupBenchmark {
                 + "| restic user CPU (s) | restic system CPU (s) | restic's run per round (s) |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
         for (String way : ways) {
-            List<double[]> fs = figures.get(way);
+            List<UploadFigures> fs = figures.get(way);
             System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", way,
-                    median(fs.stream().map(f -> f[1]).toList()), median(fs.stream().map(f -> f[0]).toList()),
-                    median(fs.stream().map(f -> f[4]).toList()), median(fs.stream().map(f -> f[2]).toList()),
-                    median(fs.stream().map(f -> f[3]).toList()),
-                    String.join(", ", fs.stream().map(f -> f1(f[1])).toList()));
+                    median(fs.stream().map(UploadFigures::seconds).toList()),
+                    median(fs.stream().map(UploadFigures::mbs).toList()),
+                    median(fs.stream().map(UploadFigures::uploadMbs).toList()),
+                    median(fs.stream().map(UploadFigures::userCpu).toList()),
+                    median(fs.stream().map(UploadFigures::systemCpu).toList()),
+                    String.join(", ", fs.stream().map(f -> f1(f.seconds())).toList()));
         }
         // the goal: the job's upload against plain restic of the same data, round by round (the host's speed
         // drifts by more than the goal between rounds, less within one)
-        List<double[]> plain = figures.get(plainWay);
-        List<double[]> job = figures.get(jobWay);
+        List<Double> plain = figures.get(plainWay).stream().map(UploadFigures::uploadMbs).toList();
+        List<Double> job = figures.get(jobWay).stream().map(UploadFigures::uploadMbs).toList();
         List<Double> gaps = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            gaps.add(100 * (plain.get(i)[4] - job.get(i)[4]) / plain.get(i)[4]);
+            gaps.add(percentBelow(plain.get(i), job.get(i)));
         }
-        double ofMedians = 100 * (median(plain.stream().map(f -> f[4]).toList())
-                - median(job.stream().map(f -> f[4]).toList())) / median(plain.stream().map(f -> f[4]).toList());
+        double ofMedians = percentBelow(median(plain), median(job));
         System.out.println();
         System.out.printf(Locale.ROOT, "The %s's upload below plain restic: per round %s %%; median of the rounds "
                 + "%.1f %%, of the medians %.1f %% (goal <= 5: %s)%n", jobWay, String.join(", ", gaps.stream().map(
@@ -481,7 +487,7 @@ public final class BackupBenchmark {
         return backupOnce(mode, run, true);
     }
 
-    /** {@code serverRunning}: false backs up the stopped stack (no quiesce, no resume: the upload in the agent alone). */
+    /** {@code serverRunning}: false backs up the stopped stack (no quiesce, no resume: the agent's upload alone). */
     private Run backupOnce(Mode mode, int run, boolean serverRunning) throws Exception {
         String stack = mode.stack();
         if (serverRunning) {
@@ -597,7 +603,7 @@ public final class BackupBenchmark {
     private double[] cpu(AgentProcess agent) throws IOException {
         long podmanPid = podman.servicePid();
         double[] children = BenchOutput.waitedChildrenUserSystem(agent.pid());
-        return new double[] {BenchOutput.cpuSeconds(agent.pid()), BenchOutput.waitedChildrenCpuSeconds(agent.pid()),
+        return new double[] {BenchOutput.cpuSeconds(agent.pid()), children[0] + children[1],
                 podmanPid < 0 ? 0 : BenchOutput.cpuSeconds(podmanPid), BenchOutput.machineBusySeconds(), children[0],
                 children[1]};
     }
@@ -665,21 +671,23 @@ public final class BackupBenchmark {
         return plainResticRun(data, where, run, lifelineArgs).mbs();
     }
 
-    /** One plain restic run: MB/s, restic's wall seconds, its user and system CPU seconds. */
-    private record PlainRun(double mbs, double seconds, double userCpu, double systemCpu) {}
+    /**
+     * One upload's figures: restic's MB/s and seconds, its user and system CPU seconds, and the upload's MB/s as the
+     * goal counts it (for plain restic its own; for a job, from the uploading phase to the last data path stored).
+     */
+    private record UploadFigures(double mbs, double seconds, double userCpu, double systemCpu, double uploadMbs) {}
 
     /**
      * {@code lifelineArgs}: restic started as the agent starts it (through {@code setpriv --pdeathsig}, JSON progress
      * twice a second, host and tags, the data dir as working directory and {@code .} as the path), outside the agent:
      * tells the cost of the invocation apart from the cost of running beside the agent and a stopped server.
      */
-    private PlainRun plainResticRun(Path data, String where, int run, boolean lifelineArgs) throws Exception {
+    private UploadFigures plainResticRun(Path data, String where, int run, boolean lifelineArgs) throws Exception {
         Path repo = freshRepository();
         try {
             evict(data, true);
             long self = ProcessHandle.current().pid();
             double[] split0 = BenchOutput.waitedChildrenUserSystem(self);
-            double resticCpu0 = BenchOutput.waitedChildrenCpuSeconds(self);
             double machine0 = BenchOutput.machineBusySeconds();
             Map<Long, BenchOutput.ProcessCpu> everyBefore = BenchOutput.everyProcessCpu();
             long t0 = System.nanoTime();
@@ -701,13 +709,15 @@ public final class BackupBenchmark {
             }
             double mbs = bytes / 1e6 / seconds(t1 - t0);
             double[] split1 = BenchOutput.waitedChildrenUserSystem(self);
+            double user = split1[0] - split0[0];
+            double system = split1[1] - split0[1];
             log("plain restic backup (%s%s) run %d: %.1f MB in %.1f s = %.1f MB/s; CPU (s): restic %.2f (user %.2f, "
                     + "system %.2f), whole machine %.2f", where, lifelineArgs ? ", Lifeline's arguments" : "", run,
-                    bytes / 1e6, seconds(t1 - t0), mbs, BenchOutput.waitedChildrenCpuSeconds(self) - resticCpu0,
-                    split1[0] - split0[0], split1[1] - split0[1], BenchOutput.machineBusySeconds() - machine0);
+                    bytes / 1e6, seconds(t1 - t0), mbs, user + system, user, system,
+                    BenchOutput.machineBusySeconds() - machine0);
             log("plain restic backup (%s) run %d: CPU by process (s, with reaped children): %s", where, run,
                     BenchOutput.topCpu(everyBefore, BenchOutput.everyProcessCpu(), 8));
-            return new PlainRun(mbs, seconds(t1 - t0), split1[0] - split0[0], split1[1] - split0[1]);
+            return new UploadFigures(mbs, seconds(t1 - t0), user, system, mbs);
         } finally {
             removeRepository(repo);
         }

@@ -85,16 +85,23 @@ final class BenchOutput {
      * threads only, without the children it has waited for.
      */
     static double cpuSeconds(long pid) throws IOException {
-        String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] fields = statFields(readStat(pid));
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     /** {user, system} CPU seconds of the children a process has waited for (restic, for the agent). */
     static double[] waitedChildrenUserSystem(long pid) throws IOException {
-        String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] fields = statFields(readStat(pid));
         return new double[] {Long.parseLong(fields[13]) / 100.0, Long.parseLong(fields[14]) / 100.0};
+    }
+
+    private static String readStat(long pid) throws IOException {
+        return java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** The fields of a {@code /proc/PID/stat} line after the name (which may hold spaces): index 0 is the state. */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** A process's name and the CPU seconds it and its waited-for children have used so far. */
@@ -112,7 +119,7 @@ final class BenchOutput {
                 try {
                     String stat = java.nio.file.Files.readString(dir.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String[] f = statFields(stat);
                     cpu.put(Long.parseLong(dir.getFileName().toString()), new ProcessCpu(name, (Long.parseLong(f[11])
                             + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0));
                 } catch (IOException | RuntimeException gone) {
@@ -133,13 +140,6 @@ final class BenchOutput {
                 .limit(n)
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
                 .collect(java.util.stream.Collectors.joining(", "));
-    }
-
-    /** User + system CPU time of the children a process has waited for (restic, for the agent). */
-    static double waitedChildrenCpuSeconds(long pid) throws IOException {
-        String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
     }
 
     /** CPU time (s) every process of the machine has used so far, from {@code /proc/stat}: all but idle and iowait. */
