@@ -1,6 +1,7 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.cli.demo.Demo;
+import dev.lifeline.cli.demo.HostSetup;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -9,6 +10,9 @@ import picocli.CommandLine.Command;
 final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
+        if (!HostSetup.ensure(System.out, System.err)) {
+            return Main.USAGE;
+        }
         return new Demo(System.out).run() ? Main.OK : Main.FAILED;
     }
 }

@@ -4,6 +4,7 @@ import dev.lifeline.agent.engine.DockerEngine;
 import dev.lifeline.agent.engine.EngineLocator;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.model.ContainerInfo;
+import dev.lifeline.testkit.podman.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +139,12 @@ final class DoctorCommand implements Callable<Integer> {
             }
         } catch (EngineException e) {
             fail("engine", e.getMessage());
+            if (!Processes.onPath("podman") && !Processes.onPath("dockerd")) {
+                line("hint", "engine", "no container engine is installed here (neither podman nor dockerd is on "
+                        + "PATH): podman is not installed; install it with 'apt-get install podman runc' (or Docker: "
+                        + "'apt-get install docker.io'); from a Lifeline checkout, 'sudo scripts/setup-host' installs "
+                        + "Podman and everything the demo and the tests use");
+            }
         }
     }
 

@@ -36,8 +36,8 @@ public final class Demo {
     /** Six steps of crash and recovery, four of backup and verified restore. */
     private static final int STEPS = 10;
 
+    /** Runs the demo on a host that has what it needs ({@link HostSetup#ensure}). */
     public boolean run() throws IOException, InterruptedException {
-        HostSetup.ensurePodman(out);
         step("starting a private Podman engine (own storage and socket; nothing else on this host is touched)");
         try (PodmanService podman = PodmanService.start()) {
             Path work = Files.createTempDirectory("lifeline-demo-");
