@@ -1,5 +1,6 @@
 package dev.lifeline.agent.journal;
 
+import dev.lifeline.core.log.KeyValues;
 import dev.lifeline.core.journal.JournalException;
 import java.io.IOException;
 import java.nio.file.Files;

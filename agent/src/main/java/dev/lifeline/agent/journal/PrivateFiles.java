@@ -1,5 +1,6 @@
 package dev.lifeline.agent.journal;
 
+import dev.lifeline.core.log.KeyValues;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,5 +1,6 @@
 package dev.lifeline.agent.journal;
 
+import dev.lifeline.core.log.KeyValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,10 +1,13 @@
-package dev.lifeline.agent.journal;
+package dev.lifeline.core.log;
 
-/** Formats one log line as {@code key=value} pairs; values with spaces, quotes or '=' are double-quoted. */
-final class KeyValues {
+/**
+ * Formats one log line as {@code key=value} pairs (the project's one log format: one line per event); values with
+ * spaces, quotes or '=' are double-quoted.
+ */
+public final class KeyValues {
     private KeyValues() {}
 
-    static String line(Object... keysAndValues) {
+    public static String line(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("keys and values must come in pairs");
         }
@@ -18,7 +21,7 @@ final class KeyValues {
         return out.toString();
     }
 
-    static String quote(String value) {
+    public static String quote(String value) {
         boolean plain = !value.isEmpty();
         for (int i = 0; i < value.length() && plain; i++) {
             char c = value.charAt(i);
