@@ -1,55 +1,24 @@
 package dev.lifeline.agent.config;
 
+import dev.lifeline.core.time.DurationText;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Parses human durations: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1m30s}. */
+/**
+ * {@link DurationText} for the agent's configuration: a value that is not a duration is a {@link ConfigException},
+ * which the loader reports with the value's source.
+ */
 public final class Durations {
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
     private Durations() {}
 
     public static Duration parse(String key, String text) {
-        String value = text == null ? "" : text.trim();
-        if (value.isEmpty()) {
-            throw new ConfigException(key + ": empty duration; use for example 500ms, 10s, 5m or 1h");
+        try {
+            return DurationText.parse(key, text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
         }
-        Matcher m = PART.matcher(value);
-        Duration total = Duration.ZERO;
-        int end = 0;
-        while (m.find()) {
-            if (m.start() != end) {
-                break;
-            }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(n);
-            });
-            end = m.end();
-        }
-        if (end != value.length() || end == 0) {
-            throw new ConfigException(key + ": '" + text + "' is not a duration; use for example 500ms, 10s, 5m or 1h");
-        }
-        return total;
     }
 
     public static String format(Duration d) {
-        if (d.toMillis() % 1000 != 0) {
-            return d.toMillis() + "ms";
-        }
-        long s = d.toSeconds();
-        if (s != 0 && s % 3600 == 0) {
-            return s / 3600 + "h";
-        }
-        if (s != 0 && s % 60 == 0) {
-            return s / 60 + "m";
-        }
-        return s + "s";
+        return DurationText.format(d);
     }
 }
