@@ -24,6 +24,11 @@ public final class TestDatabases {
 
     /** A new empty database with the schema applied; close it when done (the server stays for the next test). */
     public static Database fresh() {
+        return Database.open(freshUrl(), 8);
+    }
+
+    /** A new empty database, not migrated yet: for what opens the database itself (the control plane's start). */
+    public static DatabaseUrl freshUrl() {
         String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         try (Connection c = DriverManager.getConnection(urlOf("postgres").jdbcUrl(), "postgres", null);
                 Statement s = c.createStatement()) {
@@ -31,7 +36,7 @@ public final class TestDatabases {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name + ": " + e.getMessage(), e);
         }
-        return Database.open(urlOf(name), 8);
+        return urlOf(name);
     }
 
     /** The URL of database {@code name} on the shared test server. */
