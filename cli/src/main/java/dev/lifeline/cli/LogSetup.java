@@ -47,6 +47,11 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.addAppender(stderr);
         context.getLogger("com.github.dockerjava").setLevel(Level.WARN);
         context.getLogger("org.apache").setLevel(Level.WARN);
+        // the control plane's libraries: their start-up chatter is not an event of Lifeline's
+        for (String quiet : new String[] {"org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "org.flywaydb",
+                "io.zonky", "com.networknt"}) {
+            context.getLogger(quiet).setLevel(Level.WARN);
+        }
         if (levelName != null && !levelName.isBlank() && !level.levelStr.equalsIgnoreCase(levelName.strip())) {
             context.getLogger(LogSetup.class).warn("event=log_level_unknown LIFELINE_LOG_LEVEL=\"{}\" using={} "
                     + "known=\"TRACE, DEBUG, INFO, WARN, ERROR, OFF\"", levelName, level);

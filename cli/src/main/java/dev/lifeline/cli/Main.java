@@ -1,6 +1,7 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.agent.config.ConfigException;
+import dev.lifeline.control.config.ControlConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
         description = "Crash-safe lifecycle supervisor for container app stacks on Docker and Podman hosts.",
         subcommands = {AgentCommand.class, StacksCommand.class, StopCommand.class, StartCommand.class,
                 RecoverCommand.class, EventsCommand.class, BackupCommand.class, RestoreCommand.class,
-                DoctorCommand.class, DemoCommand.class,
+                DoctorCommand.class, DemoCommand.class, ControlCommand.class, HostsCommand.class,
+                WorkloadsCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;
@@ -34,8 +36,7 @@ public final class Main {
             }
         }
         CommandLine cli = new CommandLine(new Main());
-        cli.setExitCodeExceptionMapper(e -> e instanceof ConfigException || e instanceof IllegalArgumentException
-                ? USAGE : FAILED);
+        cli.setExitCodeExceptionMapper(e -> usage(e) ? USAGE : FAILED);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr()));
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("lifeline: " + e.getMessage());
@@ -48,6 +49,12 @@ public final class Main {
     /** A command that failed: its message on standard error, exit 2 for bad configuration or usage, else 1. */
     private static int failed(Exception e, java.io.PrintWriter err) {
         err.println("lifeline: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-        return e instanceof ConfigException || e instanceof IllegalArgumentException ? USAGE : FAILED;
+        return usage(e) ? USAGE : FAILED;
+    }
+
+    /** Bad usage or configuration (exit 2), as opposed to an operation that failed (exit 1). */
+    private static boolean usage(Throwable e) {
+        return e instanceof ConfigException || e instanceof ControlConfigException
+                || e instanceof IllegalArgumentException;
     }
 }
