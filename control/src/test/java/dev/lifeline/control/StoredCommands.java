@@ -52,7 +52,8 @@ public final class StoredCommands implements CommandSubmission {
                     + "reason, outcome, before_status, after_status) VALUES (:now, :team, :host, :workload, 'user', "
                     + ":actor, 'command_submitted', :reason, 'ok', :before, :after)").bind("now", now)
                     .bind("team", row.get().team()).bind("host", order.host()).bind("workload", order.workload())
-                    .bind("actor", order.actor()).bind("reason", order.kind().wireName() + " " + order.reason())
+                    .bind("actor", order.actor()).bind("reason", order.reason().isEmpty() ? order.kind().wireName()
+                            : order.kind().wireName() + ": " + order.reason())
                     .bind("before", current.wireName())
                     .bind("after", order.kind().transientStatus().orElse(current).wireName()).execute();
             return new Outcome.Accepted(id);
