@@ -10,12 +10,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "control", subcommands = JoinTokenCommand.class,
         description = {"Run the fleet control plane: agents' heartbeats, the host monitor, the API, the dashboard.",
                 "Every option can also be set as LIFELINE_CONTROL_<OPTION> (LIFELINE_CONTROL_HEARTBEAT_INTERVAL=10s)."})
 final class ControlCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Token files, control.address and the embedded "
             + "PostgreSQL (default /var/lib/lifeline-control as root, ~/.local/share/lifeline-control otherwise).")
     String dataDir;
@@ -76,29 +82,15 @@ final class ControlCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /** The options given, by the loader's key (the long name without its dashes). */
     private Map<String, String> flags() {
         Map<String, String> flags = new LinkedHashMap<>();
-        put(flags, "data-dir", dataDir);
-        put(flags, "db", db);
-        put(flags, "listen", listen);
-        put(flags, "tls-cert", tlsCert);
-        put(flags, "tls-key", tlsKey);
-        put(flags, "heartbeat-interval", heartbeatInterval);
-        put(flags, "unreachable-after", unreachableAfter);
-        put(flags, "monitor-interval", monitorInterval);
-        put(flags, "transient-grace", transientGrace);
-        put(flags, "snapshot-grace", snapshotGrace);
-        put(flags, "failover-grace", failoverGrace);
-        put(flags, "mass-silence-share", massSilenceShare);
-        if (allowInsecure) {
-            flags.put("allow-insecure", "true");
+        for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            String key = option.longestName().substring(2);
+            if (ControlConfigLoader.DEFAULTS.containsKey(key)) {
+                flags.put(key, String.valueOf(option.getValue()));
+            }
         }
         return flags;
-    }
-
-    private static void put(Map<String, String> flags, String key, String value) {
-        if (value != null) {
-            flags.put(key, value);
-        }
     }
 }

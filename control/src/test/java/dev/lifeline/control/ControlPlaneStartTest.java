@@ -7,6 +7,7 @@ import dev.lifeline.control.auth.BootstrapTokens;
 import dev.lifeline.control.store.DatabaseUrl;
 import dev.lifeline.control.store.TestDatabases;
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -80,6 +81,20 @@ class ControlPlaneStartTest {
         cp.close();
         assertThat(cp.monitor.closed()).isTrue();
         assertThatThrownBy(() -> new ApiClient(url).get("/health/live", null)).hasMessageContaining("failed");
+    }
+
+    @Test
+    void aRequestNoRouteTakesIsAJsonNotFound() {
+        try (RunningControlPlane cp = RunningControlPlane.start(dataDir)) {
+            var r = cp.api.get("/v1/nothing-here", cp.adminToken);
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.json().get("error").asText()).isEqualTo("no_route");
+            assertThat(r.json().get("detail").asText()).isEqualTo("no route GET /v1/nothing-here; /openapi.json lists "
+                    + "the API");
+            var wrongMethod = cp.api.send(cp.api.request("/v1/hosts", cp.adminToken).PUT(
+                    HttpRequest.BodyPublishers.noBody()));
+            assertThat(wrongMethod.json().get("error").asText()).isEqualTo("no_route");
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * One authenticated request whose parameters and body openapi.json has accepted, so its typed reads cannot fail on
@@ -34,24 +35,27 @@ public final class ApiCall {
         return ctx.queryParam(name);
     }
 
-    public int intQuery(String name, int absent) {
+    /** A query parameter read by {@code parse}, or null when not given. */
+    public <T> T query(String name, Function<String, T> parse) {
         String v = query(name);
-        return v == null ? absent : Integer.parseInt(v);
+        return v == null ? null : parse.apply(v);
+    }
+
+    public int intQuery(String name, int absent) {
+        Integer v = query(name, Integer::valueOf);
+        return v == null ? absent : v;
     }
 
     public Long longQuery(String name) {
-        String v = query(name);
-        return v == null ? null : Long.valueOf(v);
+        return query(name, Long::valueOf);
     }
 
     public UUID uuidQuery(String name) {
-        String v = query(name);
-        return v == null ? null : UUID.fromString(v);
+        return query(name, UUID::fromString);
     }
 
     public Instant instantQuery(String name) {
-        String v = query(name);
-        return v == null ? null : Instant.parse(v);
+        return query(name, Instant::parse);
     }
 
     public String path(String name) {

@@ -4,11 +4,13 @@ import dev.lifeline.control.config.ListenAddress;
 import dev.lifeline.control.config.TlsFiles;
 import dev.lifeline.core.log.KeyValues;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -47,6 +49,7 @@ public final class ControlServer implements AutoCloseable {
             tls.ifPresent(files -> config.jetty.addConnector((server, http) -> httpsConnector(server, http, listen,
                     files)));
             routes.forEach(r -> r.addTo(config));
+            config.routes.error(404, ControlServer::noRoute);
         });
         app.start();
         String scheme = tls.isPresent() ? "https" : "http";
@@ -90,6 +93,17 @@ public final class ControlServer implements AutoCloseable {
         connector.setHost(listen.host());
         connector.setPort(listen.port());
         return connector;
+    }
+
+    /**
+     * A request no route takes (it passed through no endpoint): {error, detail} like every other error, instead of
+     * Javalin's text; a route's own 404 keeps its answer.
+     */
+    private static void noRoute(Context ctx) {
+        if (ctx.endpoints().list().isEmpty()) {
+            ctx.json(Map.of("error", "no_route", "detail", "no route " + ctx.method() + " " + ctx.path()
+                    + "; /openapi.json lists the API"));
+        }
     }
 
     private static boolean wildcard(String host) {
