@@ -78,7 +78,7 @@ class ControlPlaneStartTest {
     void closingStopsTheMonitorAndTheServer() {
         RunningControlPlane cp = RunningControlPlane.start(dataDir);
         String url = cp.plane.url();
-        cp.close();
+        cp.discard();
         assertThat(cp.monitor.closed()).isTrue();
         assertThatThrownBy(() -> new ApiClient(url).get("/health/live", null)).hasMessageContaining("failed");
     }

@@ -25,9 +25,11 @@ public final class RunningControlPlane implements AutoCloseable {
     public final StubMonitor monitor = new StubMonitor();
     public final String adminToken;
     public final Path dataDir;
+    private final DatabaseUrl db;
 
     private RunningControlPlane(Path dataDir, DatabaseUrl db) throws IOException {
         this.dataDir = dataDir;
+        this.db = db;
         this.plane = ControlPlane.start(config(dataDir, db), services -> new FleetParts(config -> { }, monitor,
                 new StoredCommands(services.database().jdbi(), services.clock())), InstantSource.system());
         this.api = new ApiClient(plane.url());
@@ -53,8 +55,15 @@ public final class RunningControlPlane implements AutoCloseable {
                 false, Duration.ofSeconds(30), Duration.ofSeconds(10), MonitorRules.defaults());
     }
 
+    /** Stops the control plane; its database stays (a second start on it may follow). */
     @Override
     public void close() {
         plane.close();
+    }
+
+    /** Stops the control plane and drops its database. */
+    public void discard() {
+        close();
+        TestDatabases.drop(db);
     }
 }

@@ -37,7 +37,7 @@ class AuditApiTest {
 
     @AfterAll
     void stop() {
-        cp.close();
+        cp.discard();
     }
 
     private List<String> actions(String query) {

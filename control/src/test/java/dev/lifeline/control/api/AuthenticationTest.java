@@ -27,7 +27,7 @@ class AuthenticationTest {
 
     @AfterAll
     void stop() {
-        cp.close();
+        cp.discard();
     }
 
     private void assertRefused(Response r, String why) {

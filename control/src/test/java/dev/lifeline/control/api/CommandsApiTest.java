@@ -31,7 +31,7 @@ class CommandsApiTest {
 
     @AfterEach
     void stop() {
-        cp.close();
+        cp.discard();
     }
 
     private Response submit(UUID host, String workload, String kind) {

@@ -37,7 +37,7 @@ class HostsApiTest {
 
     @AfterEach
     void stop() {
-        cp.close();
+        cp.discard();
     }
 
     @Test

@@ -53,7 +53,7 @@ class OpenApiContractTest {
 
     @AfterAll
     void stop() {
-        cp.close();
+        cp.discard();
     }
 
     private void assertFits(Response r, int status, String schema) {

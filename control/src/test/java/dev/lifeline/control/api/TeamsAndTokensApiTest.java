@@ -26,7 +26,7 @@ class TeamsAndTokensApiTest {
 
     @AfterEach
     void stop() {
-        cp.close();
+        cp.discard();
     }
 
     @Test

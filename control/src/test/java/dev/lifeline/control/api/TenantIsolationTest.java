@@ -42,7 +42,7 @@ class TenantIsolationTest {
 
     @AfterAll
     void stop() {
-        cp.close();
+        cp.discard();
     }
 
     @Test

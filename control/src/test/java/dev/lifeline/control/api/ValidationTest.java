@@ -43,7 +43,7 @@ class ValidationTest {
 
     @AfterAll
     void stop() {
-        cp.close();
+        cp.discard();
     }
 
     private void assertRefusedWithNothingWritten(Response r, int status, String detail) {

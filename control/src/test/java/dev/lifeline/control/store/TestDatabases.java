@@ -39,6 +39,21 @@ public final class TestDatabases {
         return urlOf(name);
     }
 
+    /**
+     * Drops a database made by {@link #freshUrl()} once its test is done with it: the server's data dir is deleted
+     * file by file when the test JVM exits, and with every database of a run kept that took longer than surefire
+     * lets a JVM take to exit.
+     */
+    public static void drop(DatabaseUrl url) {
+        String name = url.jdbcUrl().substring(url.jdbcUrl().lastIndexOf('/') + 1);
+        try (Connection c = DriverManager.getConnection(urlOf("postgres").jdbcUrl(), "postgres", null);
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop test database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The URL of database {@code name} on the shared test server. */
     public static DatabaseUrl urlOf(String name) {
         return DatabaseUrl.parse("postgresql://postgres@127.0.0.1:" + server().port() + "/" + name);

@@ -61,7 +61,7 @@ class DashboardTest {
             browser.screenshot(Path.of("target", "dashboard.png"));
             browser.close();
         }
-        cp.close();
+        cp.discard();
     }
 
     private void signIn(String token) throws Exception {
