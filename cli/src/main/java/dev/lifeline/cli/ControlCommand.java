@@ -88,7 +88,8 @@ final class ControlCommand implements Callable<Integer> {
         for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
             String key = option.longestName().substring(2);
             if (ControlConfigLoader.DEFAULTS.containsKey(key)) {
-                flags.put(key, String.valueOf(option.getValue()));
+                Object value = option.getValue();
+                flags.put(key, String.valueOf(value));
             }
         }
         return flags;

@@ -22,7 +22,7 @@ class ControlProcessTest {
     private Process start(Path dataDir, Path log) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "dev.lifeline.cli.Main", "control", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0",
+                Main.class.getName(), "control", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0",
                 "--heartbeat-interval", "1s")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
