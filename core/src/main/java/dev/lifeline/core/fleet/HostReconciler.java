@@ -34,7 +34,7 @@ import java.util.TreeMap;
  *   <tr><td>starting, resuming</td><td>running (completed)</td><td>paused*</td><td>stopped*</td><td>error*</td>
  *       <td>error*</td></tr>
  *   <tr><td>pausing</td><td>running*</td><td>paused (completed)</td><td>stopped*</td><td>error*</td>
- *       <td>paused*</td></tr>
+ *       <td>stopped*</td></tr>
  *   <tr><td>stopping</td><td>running*</td><td>paused*</td><td>stopped (completed)</td><td>error*</td>
  *       <td>stopped*</td></tr>
  *   <tr><td>snapshotting</td><td>running**</td><td>paused**</td><td>stopped*</td><td>error*</td><td>error*</td></tr>
