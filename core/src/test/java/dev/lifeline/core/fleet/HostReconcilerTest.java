@@ -140,6 +140,11 @@ class HostReconcilerTest {
         }
 
         @Test
+        void pausedOnTheHostIsLookedAtAgainAfterTheGraceInCaseTheDestroyWasLost() {
+            assertThat(plan(STOPPED, PAUSED, at(5)).nextCheck()).contains(at(6).plus(RULES.transientGrace()));
+        }
+
+        @Test
         void runningOnTheHostWasStartedOutsideTheControlPlane() {
             assertSettles(plan(STOPPED, RUNNING, at(5)), STOPPED, RUNNING, "started outside the control plane: "
                     + "running on the host in its report of 2026-03-01T12:00:05Z");

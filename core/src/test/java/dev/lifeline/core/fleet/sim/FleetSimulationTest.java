@@ -1,0 +1,65 @@
+package dev.lifeline.core.fleet.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fleet under the monitor's decisions, over many seeds (see {@link SimFleet} and {@link FleetInvariants}). A
+ * failing seed prints the line that replays it alone, with the end of its trace.
+ *
+ * <p>{@code -Dfleet.sim.seeds=N} runs N seeds (default 10,000) from {@code -Dfleet.sim.from} (default 0);
+ * {@code -Dfleet.sim.seed=S} replays seed S alone.
+ */
+class FleetSimulationTest {
+    private static final String REPLAY = "./mvnw -B -q -pl core test -Dtest=FleetSimulationTest"
+            + " -Dsurefire.failIfNoSpecifiedTests=false -Dfleet.sim.seed=";
+
+    static SimFleet simulate(long seed, boolean tracing) {
+        SimFleet fleet = new SimFleet(seed, tracing);
+        try {
+            fleet.run();
+        } catch (AssertionError | RuntimeException e) {
+            SimFleet traced = tracing ? fleet : new SimFleet(seed, true);
+            if (!tracing) {
+                try {
+                    traced.run();
+                } catch (AssertionError | RuntimeException again) {
+                    // the same failure, now with its trace
+                }
+            }
+            List<String> tail = traced.trace.subList(Math.max(0, traced.trace.size() - 60), traced.trace.size());
+            throw new AssertionError("seed " + seed + " fails; replay: " + REPLAY + seed + "\n" + e.getMessage()
+                    + "\n--- the fleet: " + traced.trace.getFirst() + "\n--- end of the trace ---\n"
+                    + String.join("\n", tail), e);
+        }
+        return fleet;
+    }
+
+    @Test
+    void everySeedKeepsTheFleetsInvariants() {
+        String only = System.getProperty("fleet.sim.seed");
+        if (only != null) {
+            simulate(Long.parseLong(only), true);
+            return;
+        }
+        long from = Long.getLong("fleet.sim.from", 0);
+        long seeds = Long.getLong("fleet.sim.seeds", 10_000);
+        long started = System.nanoTime();
+        long steps = 0;
+        for (long seed = from; seed < from + seeds; seed++) {
+            steps += simulate(seed, false).steps;
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("fleet simulation: %d seeds (%d..%d), %d events, in %.1f s: %.0f seeds/s%n", seeds, from,
+                from + seeds - 1, steps, seconds, seeds / seconds);
+    }
+
+    @Test
+    void aSeedReplaysExactly() {
+        for (long seed = 0; seed < 20; seed++) {
+            assertThat(simulate(seed, true).trace).isEqualTo(simulate(seed, true).trace);
+        }
+    }
+}
