@@ -17,11 +17,11 @@ class FleetSimulationTest {
             + " -Dsurefire.failIfNoSpecifiedTests=false -Dfleet.sim.seed=";
 
     static SimFleet simulate(long seed, boolean tracing) {
-        SimFleet fleet = new SimFleet(seed, tracing);
+        SimFleet fleet = SimFleet.random(seed, tracing);
         try {
             fleet.run();
         } catch (AssertionError | RuntimeException e) {
-            SimFleet traced = tracing ? fleet : new SimFleet(seed, true);
+            SimFleet traced = tracing ? fleet : SimFleet.random(seed, true);
             if (!tracing) {
                 try {
                     traced.run();
@@ -41,7 +41,14 @@ class FleetSimulationTest {
     void everySeedKeepsTheFleetsInvariants() {
         String only = System.getProperty("fleet.sim.seed");
         if (only != null) {
-            simulate(Long.parseLong(only), true);
+            SimFleet fleet = SimFleet.random(Long.parseLong(only), true);
+            try {
+                fleet.run();
+            } finally {
+                if (Boolean.getBoolean("fleet.sim.print")) {
+                    fleet.trace.forEach(System.out::println);
+                }
+            }
             return;
         }
         long from = Long.getLong("fleet.sim.from", 0);

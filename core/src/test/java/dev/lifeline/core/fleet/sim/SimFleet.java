@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -62,6 +64,8 @@ final class SimFleet {
     final Duration monitorInterval;
     /** Whether every heartbeat is news (the report's sequence grows with each), or only a changed report. */
     final boolean newsOnEveryBeat;
+    /** Agents that sometimes fail an operation or lose a command. */
+    final boolean faultyAgents;
     private final Duration maxHeartbeatGap;
     private final Duration settleTime;
     final List<SimHost> hosts = new ArrayList<>();
@@ -85,44 +89,84 @@ final class SimFleet {
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(
             (a, b) -> a.at().equals(b.at()) ? Long.compare(a.order(), b.order()) : a.at().compareTo(b.at()));
 
-    SimFleet(long seed, boolean tracing) {
+    /**
+     * What a fleet starts with: the monitor's rules, its interval, whether every heartbeat is news, each host's
+     * stacks, whether chaos runs (random faults, commands and changes), and whether agents fail and lose commands.
+     */
+    record Setup(MonitorRules rules, Duration monitorInterval, boolean newsOnEveryBeat,
+            List<Map<String, WorkloadStatus>> hosts, boolean chaos, boolean faultyAgents) {
+        static Setup drawn(Random random) {
+            Duration threshold = Duration.ofSeconds(random.nextBoolean() ? 90 : 60);
+            Duration grace = Duration.ofSeconds(random.nextBoolean() ? 120 : 60);
+            Duration failover = random.nextInt(4) == 0 ? threshold.multipliedBy(2) : threshold;
+            // a snapshot grace shorter than the default 15 min (backups here last up to 4 min) keeps a seed short
+            MonitorRules rules = new MonitorRules(threshold, grace, Duration.ofMinutes(5), 0.5, 3, failover);
+            Duration interval = Duration.ofSeconds(5L * (1 + random.nextInt(3)));
+            boolean news = random.nextBoolean();
+            List<Map<String, WorkloadStatus>> hosts = new ArrayList<>();
+            int count = 1 + random.nextInt(8);
+            for (int i = 0; i < count; i++) {
+                Map<String, WorkloadStatus> stacks = new TreeMap<>();
+                int n = random.nextInt(5);
+                for (int s = 0; s < n; s++) {
+                    stacks.putIfAbsent(SimHost.NAMES.get(random.nextInt(SimHost.NAMES.size())),
+                            WorkloadStatus.values()[random.nextInt(4)]);
+                }
+                hosts.add(stacks);
+            }
+            return new Setup(rules, interval, news, hosts, true, true);
+        }
+
+        /** The defaults (a 90 s threshold, 30 s heartbeats, a 10 s pass), no chaos, agents that do as told. */
+        static Setup scripted(List<Map<String, WorkloadStatus>> hosts) {
+            MonitorRules d = MonitorRules.defaults();
+            MonitorRules rules = new MonitorRules(d.unreachableAfter(), d.transientGrace(), Duration.ofMinutes(5),
+                    d.massSilenceShare(), d.massSilenceMinHosts(), d.failoverGrace());
+            return new Setup(rules, Duration.ofSeconds(10), false, hosts, false, false);
+        }
+    }
+
+    static SimFleet random(long seed, boolean tracing) {
+        Random random = new Random(seed);
+        return new SimFleet(seed, random, Setup.drawn(random), tracing);
+    }
+
+    static SimFleet scripted(Setup setup) {
+        return new SimFleet(0, new Random(0), setup, true);
+    }
+
+    private SimFleet(long seed, Random random, Setup setup, boolean tracing) {
         this.seed = seed;
-        this.random = new Random(seed);
+        this.random = random;
         this.trace = tracing ? new ArrayList<>() : null;
-        Duration threshold = Duration.ofSeconds(random.nextBoolean() ? 90 : 60);
-        this.heartbeat = threshold.dividedBy(3);
-        Duration grace = Duration.ofSeconds(random.nextBoolean() ? 120 : 60);
-        Duration failover = random.nextInt(4) == 0 ? threshold.multipliedBy(2) : threshold;
-        // a snapshot grace shorter than the default 15 min (backups here last up to 4 min) keeps each seed short
-        this.rules = new MonitorRules(threshold, grace, Duration.ofMinutes(5), 0.5, 3, failover);
-        this.monitorInterval = Duration.ofSeconds(5L * (1 + random.nextInt(3)));
-        this.newsOnEveryBeat = random.nextBoolean();
+        this.rules = setup.rules();
+        this.heartbeat = rules.unreachableAfter().dividedBy(3);
+        this.monitorInterval = setup.monitorInterval();
+        this.newsOnEveryBeat = setup.newsOnEveryBeat();
+        this.faultyAgents = setup.faultyAgents();
         this.maxHeartbeatGap = heartbeat.plusMillis(heartbeat.toMillis() / 10);
         Duration longestGrace = rules.snapshotGrace().compareTo(rules.transientGrace()) > 0 ? rules.snapshotGrace()
                 : rules.transientGrace();
         this.settleTime = longestGrace.plus(maxHeartbeatGap).plus(maxHeartbeatGap).plus(monitorInterval)
                 .plus(monitorInterval).plus(MAX_APPLY_DELAY).plus(MAX_APPLY_DELAY).plusSeconds(1);
-        int count = 1 + random.nextInt(8);
-        for (int i = 0; i < count; i++) {
-            SimHost host = new SimHost(i, T0);
-            int stacks = random.nextInt(5);
-            for (int s = 0; s < stacks; s++) {
-                String name = SimHost.NAMES.get(random.nextInt(SimHost.NAMES.size()));
-                WorkloadStatus status = WorkloadStatus.values()[random.nextInt(4)];
-                host.stacks.putIfAbsent(name, new SimHost.Stack(status, SimHost.detailFor(status, random)));
-            }
+        for (Map<String, WorkloadStatus> stacks : setup.hosts()) {
+            SimHost host = new SimHost(hosts.size(), T0);
+            stacks.forEach((name, status) -> host.stacks.put(name,
+                    new SimHost.Stack(status, SimHost.detailFor(status, random))));
             host.connectedSince = T0;
             hosts.add(host);
             store.register(host.id, T0.minus(Duration.ofHours(1 + random.nextInt(48))));
-            schedule(T0.plusMillis(random.nextLong(heartbeat.toMillis())), new Event.Heartbeat(i));
+            schedule(T0.plusMillis(random.nextLong(heartbeat.toMillis())), new Event.Heartbeat(host.index));
         }
         this.monitor = new SimMonitor(this, T0);
         this.invariants = new FleetInvariants(this);
         schedule(T0, new Event.Pass(monitor.epoch));
-        schedule(T0.plusSeconds(1 + random.nextInt(20)), new Event.Chaos());
-        note("hosts=" + count + " threshold=" + threshold.toSeconds() + "s grace=" + grace.toSeconds()
-                + "s failover=" + failover.toSeconds() + "s monitor=" + monitorInterval.toSeconds()
-                + "s newsOnEveryBeat=" + newsOnEveryBeat);
+        if (setup.chaos()) {
+            schedule(T0.plusSeconds(1 + random.nextInt(20)), new Event.Chaos());
+        }
+        note("hosts=" + hosts.size() + " threshold=" + rules.unreachableAfter().toSeconds() + "s grace="
+                + rules.transientGrace().toSeconds() + "s failover=" + rules.failoverGrace().toSeconds()
+                + "s monitor=" + monitorInterval.toSeconds() + "s newsOnEveryBeat=" + newsOnEveryBeat);
     }
 
     /** The longest gap between two heartbeats of a connected host. */
@@ -154,6 +198,59 @@ final class SimFleet {
             invariants.afterStep();
         }
         invariants.everyHostHasConverged();
+    }
+
+    /** Scripted runs: handles the next event (invariants checked after it) and returns it. */
+    Event step() {
+        Scheduled next = queue.poll();
+        now = next.at();
+        steps++;
+        handle(next.event());
+        invariants.afterStep();
+        return next.event();
+    }
+
+    /** Scripted runs: the fleet lives {@code span} more (events handled, invariants checked after each). */
+    void runFor(Duration span) {
+        Instant until = now.plus(span);
+        while (!queue.isEmpty() && !queue.peek().at().isAfter(until)) {
+            step();
+        }
+        now = until;
+    }
+
+    /** Scripted runs: the control plane cannot hear these hosts for {@code span}. */
+    void cutOff(Set<Integer> hostIndexes, Duration span) {
+        cutSerial++;
+        cut.addAll(hostIndexes);
+        schedule(now.plus(span), new Event.CutEnds(cutSerial));
+        note("control plane cut off from hosts " + cut + " for " + span.toSeconds() + "s");
+        refreshConnections();
+    }
+
+    /** Scripted runs: a stack changes on its host without the control plane (null: it is removed). */
+    void outside(int hostIndex, String stack, WorkloadStatus status) {
+        SimHost host = hosts.get(hostIndex);
+        if (status == null) {
+            host.stacks.remove(stack);
+        } else {
+            host.stacks.computeIfAbsent(stack, n -> new SimHost.Stack(status, null)).status = status;
+            host.stacks.get(stack).detail = SimHost.detailFor(status, random);
+        }
+        host.disturbedAt = now;
+        note("outside change on host " + hostIndex + ": " + stack + " " + status);
+    }
+
+    /** Scripted runs: the replica stops (its plans in flight are lost) and starts again {@code down} later. */
+    void restartReplica(Duration down) {
+        replicaUp = false;
+        schedule(now.plus(down), new Event.ReplicaBack());
+        note("replica down");
+        refreshConnections();
+    }
+
+    SimStore.Row recorded(int hostIndex, String stack) {
+        return store.rows.get(hosts.get(hostIndex).id).get(stack);
     }
 
     private void handle(Event event) {
@@ -210,14 +307,17 @@ final class SimFleet {
         row.lastHeartbeatAt = now;
         boolean back = row.status == HostStatus.UNREACHABLE;
         if (back) {
+            // due at once, beside the immediate plan: that plan dies with its replica, and a report unchanged since
+            // the host went silent is no news (FleetScenariosTest.aHostBackFromUnreachableIsReconciledEvenIf...)
             row.status = HostStatus.ONLINE;
             row.statusSince = now;
+            row.nextCheckAt = now;
             store.auditHost(now, host.id, "host.online", "heartbeat received after the host was unreachable");
             note("host " + host.index + " back online");
         }
         // the report and the commands its answer carries are stored together (one transaction): a plan that saw
         // this report but not the transient's restarted clock judged a command late-delivered in this very answer
-        // as "did not take" (seed 0)
+        // as "did not take" (FleetScenariosTest.aStartAskedWhileItsHostIsUnreachable...)
         for (Command command : List.copyOf(store.pending)) {
             if (command.host().equals(host.id)) {
                 deliverIfConnected(command);
@@ -240,7 +340,8 @@ final class SimFleet {
      * zombie's destroy), and restarts the transient's clock then: the grace counts from when the agent has the
      * command. A command delivered late (its host was cut off) was otherwise judged "did not take" from the report
      * of the very heartbeat that delivered it, and one that outlived its transient (settled, or missing while the host
-     * was unreachable) ran against what the user saw (seed 53: a stale backup held a stack the user resumed).
+     * was unreachable) ran against what the user saw: a stale backup held a stack the user had resumed since
+     * (FleetScenariosTest.aCommandHeldBackByACut..., aCommandDeliveredAfterItsGrace...).
      */
     private void deliverIfConnected(Command command) {
         SimHost host = hostOf(command.host());
@@ -259,11 +360,12 @@ final class SimFleet {
         row.statusSince = now;
         row.basisAt = now;
         store.deliveredAt.put(host.id + "/" + command.workload(), now);
-        if (random.nextInt(30) == 0) {
+        if (host.loseNextCommand || faultyAgents && random.nextInt(30) == 0) {
+            host.loseNextCommand = false;
             note("command " + command.id() + " lost by the agent");
             return;
         }
-        SimHost.Op op = host.apply(command.kind(), command.workload(), now, random);
+        SimHost.Op op = host.apply(command.kind(), command.workload(), now, random, faultyAgents);
         note("host " + host.index + " applies " + command.kind().wireName() + " " + command.workload()
                 + (op == null ? ": nothing to do" : ": until " + op.endsAt()));
         if (op != null) {
@@ -308,11 +410,7 @@ final class SimFleet {
         }
     }
 
-    /**
-     * A user's command through the API: the row takes the command's transient status (compare-and-set), and its host
-     * becomes due for a check. Without that, a command the agent cannot carry out (the stack is gone, the command is
-     * lost) leaves the report as it was: no news, no plan, and the transient would never be judged (seed 2).
-     */
+    /** A user picks one of a host's workloads and a command its status allows. */
     private void userCommand(SimHost host) {
         List<SimStore.Row> rows = List.copyOf(store.rows.get(host.id).values());
         if (!replicaUp || rows.isEmpty()) {
@@ -328,14 +426,24 @@ final class SimFleet {
         if (allowed.isEmpty()) {
             return;
         }
-        CommandKind kind = allowed.get(random.nextInt(allowed.size()));
+        command(host.index, row.name, allowed.get(random.nextInt(allowed.size())));
+    }
+
+    /**
+     * A user's command through the API: the row takes the command's transient status (compare-and-set), and its host
+     * becomes due for a check. Without that, a command the agent cannot carry out (the stack is gone, the command is
+     * lost) leaves the report as it was: no news, no plan, and the transient would never be judged
+     * (FleetScenariosTest.aCommandTheAgentCannotCarryOut...).
+     */
+    void command(int hostIndex, String stack, CommandKind kind) {
+        SimHost host = hosts.get(hostIndex);
+        SimStore.Row row = store.rows.get(host.id).get(stack);
         WorkloadStatus transientStatus = kind.transientStatus().orElseThrow();
         store.setStatus(host.id, row.id, row.status, transientStatus, now, "user", "user asked to "
                 + kind.wireName(), true, null);
-        HostRow record = store.hosts.get(host.id);
-        if (record.nextCheckAt == null || record.nextCheckAt.isAfter(now)) {
-            record.nextCheckAt = now;
-        }
+        // now, even over an earlier due check: the executor keeps a check that changed since its plan read it, and
+        // an earlier one it read would be cleared by the plan made from it
+        store.hosts.get(host.id).nextCheckAt = now;
         sendCommand(store.command(host.id, row.name, kind, now));
         note("user " + kind.wireName() + " " + row.name + " on host " + host.index);
     }

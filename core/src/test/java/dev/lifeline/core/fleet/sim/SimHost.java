@@ -45,6 +45,8 @@ final class SimHost {
     final UUID id;
     final TreeMap<String, Stack> stacks = new TreeMap<>();
     boolean agentUp = true;
+    /** Scripted runs: the agent loses the next command it receives (it crashed before recording it). */
+    boolean loseNextCommand;
     boolean linkUp = true;
     /** Since when every heartbeat reaches the control plane (null: it cannot now). */
     Instant connectedSince;
@@ -83,12 +85,12 @@ final class SimHost {
      * (the stack is busy, absent, or already there). Destroy removes a stack only while it is still paused: a zombie
      * that someone started meanwhile is not one any more.
      */
-    Op apply(CommandKind kind, String name, Instant now, Random random) {
+    Op apply(CommandKind kind, String name, Instant now, Random random, boolean faulty) {
         Stack stack = stacks.get(name);
         if (stack == null || stack.op != null) {
             return null;
         }
-        boolean ok = random.nextInt(10) != 0;
+        boolean ok = !faulty || random.nextInt(10) != 0;
         Op op = switch (kind) {
             case START -> stack.status == WorkloadStatus.RUNNING ? null
                     : op(WorkloadStatus.STARTING, ok ? WorkloadStatus.RUNNING : WorkloadStatus.ERROR, now, 2, 60,
@@ -101,7 +103,8 @@ final class SimHost {
                     : op(WorkloadStatus.RESUMING, ok ? WorkloadStatus.RUNNING : WorkloadStatus.PAUSED, now, 1, 10,
                             random);
             case BACKUP -> !stack.status.isAliveOnHost() ? null
-                    : op(WorkloadStatus.SNAPSHOTTING, random.nextInt(20) == 0 ? WorkloadStatus.ERROR : stack.status,
+                    : op(WorkloadStatus.SNAPSHOTTING, faulty && random.nextInt(20) == 0 ? WorkloadStatus.ERROR
+                            : stack.status,
                             now, 30, (int) LONGEST_BACKUP.toSeconds(), random);
             case DESTROY -> {
                 if (stack.status == WorkloadStatus.PAUSED) {

@@ -110,7 +110,7 @@ final class SimMonitor {
         }
         if (holding() && !p.held()) {
             // made before a hold began (a host back online is planned at once, beside the passes): not applied, the
-            // host is planned again under the hold (seed 8705 applied an orphaned inference inside the hold)
+            // host is planned again under the hold (FleetScenariosTest.aPlanMadeBeforeAMassSilenceHoldBegan...)
             p.host().nextCheckAt = now;
             return;
         }
@@ -143,7 +143,8 @@ final class SimMonitor {
 
     /**
      * The plan's next check, unless the host was made due meanwhile (a user's command): then the earlier of the two.
-     * Overwriting it lost the command's check when the executor's write landed just after the command (seed 75).
+     * Overwriting it lost the command's check when the executor's write landed just after the command
+     * (FleetScenariosTest.aCommandRightAfterAPlanKeepsTheCheckItMadeDue).
      */
     private static Instant nextCheck(Instant stored, Planned p) {
         Instant planned = p.plan().nextCheck().orElse(null);
