@@ -3,6 +3,8 @@ package dev.lifeline.core.fleet.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +63,41 @@ class FleetSimulationTest {
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("fleet simulation: %d seeds (%d..%d), %d events, in %.1f s: %.0f seeds/s%n", seeds, from,
                 from + seeds - 1, steps, seconds, seeds / seconds);
+    }
+
+    @Test
+    void theSeedsReachEveryRuleAndEveryFault() {
+        Map<String, Integer> reached = new TreeMap<>();
+        for (long seed = 0; seed < 1000; seed++) {
+            SimFleet fleet = simulate(seed, false);
+            for (SimStore.Audit a : fleet.store.audit) {
+                String reason = a.reason();
+                count(reached, "hold begins", a.action().equals("fleet.mass-silence-hold"));
+                count(reached, "hold ends", a.action().equals("fleet.mass-silence-end"));
+                count(reached, "host unreachable", a.action().equals("host.unreachable"));
+                count(reached, "host back online", a.action().equals("host.online"));
+                count(reached, "zombie destroyed", a.action().equals("workload.destroy-zombie"));
+                count(reached, "command completed", reason.contains(" completed: "));
+                count(reached, "command did not take", reason.contains("did not take"));
+                count(reached, "stack gone past the grace", reason.contains("the stack is gone"));
+                count(reached, "backup released", reason.contains("the backup no longer holds it"));
+                count(reached, "orphaned", reason.startsWith("orphaned"));
+                count(reached, "discovered", reason.startsWith("discovered"));
+                count(reached, "started outside", reason.startsWith("started outside"));
+                count(reached, "failover grace", reason.contains("failover grace"));
+            }
+            count(reached, "quiet restore", fleet.store.changes.stream().anyMatch(c -> !c.audited()));
+            count(reached, "command expired", fleet.expiredCommands > 0);
+            count(reached, "cut from every reporting host", fleet.guardedTotalCuts > 0);
+        }
+        System.out.println("fleet simulation, 1000 seeds reach: " + reached);
+        assertThat(reached).hasSize(16).allSatisfy((rule, count) -> assertThat(count).as(rule).isPositive());
+    }
+
+    private static void count(Map<String, Integer> reached, String what, boolean happened) {
+        if (happened) {
+            reached.merge(what, 1, Integer::sum);
+        }
     }
 
     @Test

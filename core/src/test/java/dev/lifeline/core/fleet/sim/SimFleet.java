@@ -75,6 +75,9 @@ final class SimFleet {
     final List<String> trace;
     Instant now = T0;
     int steps;
+    /** For the coverage of the runs: commands dropped at delivery, cuts from every host the guard must hold. */
+    int expiredCommands;
+    int guardedTotalCuts;
 
     boolean replicaUp = true;
     Instant replicaUpSince = T0;
@@ -353,6 +356,7 @@ final class SimFleet {
         SimStore.Row row = store.rows.get(host.id).get(command.workload());
         WorkloadStatus holds = command.kind().transientStatus().orElse(WorkloadStatus.STOPPED);
         if (row == null || row.status != holds) {
+            expiredCommands++;
             note("command " + command.id() + " expired: " + command.workload() + " is "
                     + (row == null ? "gone" : row.status.wireName()));
             return;
@@ -460,6 +464,9 @@ final class SimFleet {
                 }
             }
             reportingAtTotalCut = reporting;
+            if (reporting.size() >= rules.massSilenceMinHosts()) {
+                guardedTotalCuts++;
+            }
             hosts.forEach(h -> cut.add(h.index));
             totalCut = true;
         } else {
