@@ -31,6 +31,15 @@ class FleetScenariosTest {
         return SimFleet.scripted(SimFleet.Setup.scripted(List.of(first, IDLE, IDLE, IDLE)));
     }
 
+    /** A fleet whose host 0 has app recorded stopped, and app gone from the host since a minute. */
+    private static SimFleet recordedStoppedThenGone() {
+        SimFleet fleet = fleet(Map.of("app", STOPPED));
+        fleet.runFor(Duration.ofMinutes(1));
+        fleet.outside(0, "app", null);
+        fleet.runFor(Duration.ofMinutes(1));
+        return fleet;
+    }
+
     private static long audited(SimFleet fleet, String workload, String reasonPart) {
         return fleet.store.audit.stream()
                 .filter(a -> workload.equals(a.workload()) && a.reason().contains(reasonPart)).count();
@@ -38,10 +47,7 @@ class FleetScenariosTest {
 
     @Test
     void aCommandTheAgentCannotCarryOutIsJudgedOnceItsGraceRunsOut() {
-        SimFleet fleet = fleet(Map.of("app", STOPPED));
-        fleet.runFor(Duration.ofMinutes(1));
-        fleet.outside(0, "app", null);
-        fleet.runFor(Duration.ofMinutes(1));
+        SimFleet fleet = recordedStoppedThenGone();
         // the report lists nothing, before and after the start: no news; the API made the host due for a check
         fleet.command(0, "app", CommandKind.START);
         fleet.runFor(Duration.ofMinutes(3));
@@ -51,11 +57,8 @@ class FleetScenariosTest {
 
     @Test
     void aCommandRightAfterAPlanKeepsTheCheckItMadeDue() {
-        SimFleet fleet = fleet(Map.of("app", STOPPED));
-        fleet.runFor(Duration.ofMinutes(1));
-        fleet.outside(0, "app", null);
-        fleet.runFor(Duration.ofMinutes(1));
-        SimStore.HostRow host = fleet.store.hosts.get(fleet.hosts.get(0).id);
+        SimFleet fleet = recordedStoppedThenGone();
+        SimStore.HostRow host = fleet.hostRecord(0);
         host.nextCheckAt = fleet.now.minusMillis(500);
         fleet.monitor.plan(host, fleet.now);
         // the plan (no next check) is applied after the command: the command's due check must survive it, though
@@ -72,7 +75,7 @@ class FleetScenariosTest {
         fleet.cutOff(Set.of(0), Duration.ofMinutes(5));
         fleet.command(0, "app", CommandKind.BACKUP);
         fleet.runFor(Duration.ofMinutes(3));
-        assertThat(fleet.store.hosts.get(fleet.hosts.get(0).id).status).isEqualTo(HostStatus.UNREACHABLE);
+        assertThat(fleet.hostRecord(0).status).isEqualTo(HostStatus.UNREACHABLE);
         assertThat(fleet.recorded(0, "app").status).isEqualTo(MISSING);
         fleet.runFor(Duration.ofMinutes(3));
         assertThat(fleet.hosts.get(0).stacks.get("app").op).as("the stale backup never ran").isNull();
@@ -104,7 +107,7 @@ class FleetScenariosTest {
         fleet.runFor(Duration.ofMinutes(1));
         fleet.cutOff(Set.of(0), Duration.ofMinutes(5));
         fleet.runFor(Duration.ofMinutes(3));
-        assertThat(fleet.store.hosts.get(fleet.hosts.get(0).id).status).isEqualTo(HostStatus.UNREACHABLE);
+        assertThat(fleet.hostRecord(0).status).isEqualTo(HostStatus.UNREACHABLE);
         fleet.command(0, "app", CommandKind.START);
         // the heartbeat that brings the host back carries the start in its answer and is planned at once: the
         // report and the delivery are stored together, so that plan sees the start's clock restarted
@@ -118,14 +121,10 @@ class FleetScenariosTest {
         SimFleet fleet = fleet(Map.of("app", RUNNING));
         fleet.runFor(Duration.ofMinutes(1));
         fleet.cutOff(Set.of(0), Duration.ofMinutes(3));
-        SimStore.HostRow host = fleet.store.hosts.get(fleet.hosts.get(0).id);
-        while (host.status != HostStatus.UNREACHABLE) {
-            fleet.step();
-        }
+        SimStore.HostRow host = fleet.hostRecord(0);
+        fleet.stepUntil(() -> host.status == HostStatus.UNREACHABLE);
         assertThat(fleet.recorded(0, "app").status).isEqualTo(MISSING);
-        while (host.status != HostStatus.ONLINE) {
-            fleet.step();
-        }
+        fleet.stepUntil(() -> host.status == HostStatus.ONLINE);
         // its report is the one it sent before the cut (no news); the plan made at its return is lost
         fleet.restartReplica(Duration.ofSeconds(30));
         fleet.runFor(Duration.ofMinutes(3));
@@ -138,13 +137,9 @@ class FleetScenariosTest {
         fleet.runFor(Duration.ofMinutes(1));
         fleet.cutOff(Set.of(0), Duration.ofMinutes(3));
         fleet.outside(0, "app", null);
-        SimStore.HostRow host = fleet.store.hosts.get(fleet.hosts.get(0).id);
-        while (host.status != HostStatus.UNREACHABLE) {
-            fleet.step();
-        }
-        while (host.status != HostStatus.ONLINE) {
-            fleet.step();
-        }
+        SimStore.HostRow host = fleet.hostRecord(0);
+        fleet.stepUntil(() -> host.status == HostStatus.UNREACHABLE);
+        fleet.stepUntil(() -> host.status == HostStatus.ONLINE);
         // the host is back and planned at once (app: missing, gone: orphaned); a hold begins before the apply
         fleet.monitor.hold = Optional.of(new SilenceHold(fleet.now));
         while (!(fleet.step() instanceof SimFleet.Event.Apply apply && apply.planned().host() == host)) {

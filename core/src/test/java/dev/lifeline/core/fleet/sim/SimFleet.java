@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * A seeded, deterministic fleet: hosts whose agents report truthfully, go silent, come back and are cut off, users
@@ -250,6 +251,17 @@ final class SimFleet {
         schedule(now.plus(down), new Event.ReplicaBack());
         note("replica down");
         refreshConnections();
+    }
+
+    /** Scripted runs: handles events until {@code condition} holds. */
+    void stepUntil(BooleanSupplier condition) {
+        while (!condition.getAsBoolean()) {
+            step();
+        }
+    }
+
+    SimStore.HostRow hostRecord(int hostIndex) {
+        return store.hosts.get(hosts.get(hostIndex).id);
     }
 
     SimStore.Row recorded(int hostIndex, String stack) {
