@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /** What the monitor did, as its metrics count it ({@code lifeline_monitor_actions_total{kind}}). */
 public enum ActionKind {
-    SETTLE, RECORD, NOTE_DETAIL, DESTROY_ZOMBIE, MARK_UNREACHABLE, MARK_MISSING, HOLD_MASS_SILENCE;
+    SETTLE, RECORD, NOTE_DETAIL, DESTROY_ZOMBIE, MARK_UNREACHABLE, MARK_MISSING, HOLD_MASS_SILENCE, END_MASS_SILENCE_HOLD;
 
     public String tag() {
         return name().toLowerCase(Locale.ROOT);
@@ -19,6 +19,7 @@ public enum ActionKind {
             case MonitorAction.DestroyZombie d -> DESTROY_ZOMBIE;
             case MonitorAction.MarkUnreachable m -> MARK_UNREACHABLE;
             case MonitorAction.HoldForMassSilence h -> HOLD_MASS_SILENCE;
+            case MonitorAction.EndMassSilenceHold e -> END_MASS_SILENCE_HOLD;
         };
     }
 }

@@ -5,6 +5,7 @@ import dev.lifeline.control.store.monitor.WorkloadRow;
 import dev.lifeline.core.fleet.HostStatus;
 import dev.lifeline.core.fleet.MonitorAction;
 import dev.lifeline.core.fleet.MonitorAction.DestroyZombie;
+import dev.lifeline.core.fleet.MonitorAction.EndMassSilenceHold;
 import dev.lifeline.core.fleet.MonitorAction.HoldForMassSilence;
 import dev.lifeline.core.fleet.MonitorAction.MarkUnreachable;
 import dev.lifeline.core.fleet.MonitorAction.NoteDetail;
@@ -28,7 +29,7 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>A host marked unreachable is a compare-and-set on the status and last heartbeat read; its workloads that were
  * active when read become {@code missing}, each audited. A zombie gets a {@code destroy} command. A mass-silence hold
- * is one fleet-wide audit event.
+ * and its end are each one fleet-wide audit event.
  */
 public final class PlanExecutor {
     private final MonitorWrites writes;
@@ -49,7 +50,7 @@ public final class PlanExecutor {
         List<NoteDetail> details = new ArrayList<>();
         List<DestroyZombie> zombies = new ArrayList<>();
         List<MarkUnreachable> silent = new ArrayList<>();
-        List<HoldForMassSilence> holds = new ArrayList<>();
+        List<MonitorAction> fleetWide = new ArrayList<>();
         for (MonitorAction action : actions) {
             switch (action) {
                 case SettleWorkload s -> settles.add(s);
@@ -57,7 +58,8 @@ public final class PlanExecutor {
                 case NoteDetail n -> details.add(n);
                 case DestroyZombie d -> zombies.add(d);
                 case MarkUnreachable m -> silent.add(m);
-                case HoldForMassSilence h -> holds.add(h);
+                case HoldForMassSilence h -> fleetWide.add(h);
+                case EndMassSilenceHold e -> fleetWide.add(e);
             }
         }
         Map<ActionKind, Integer> counts = new EnumMap<>(ActionKind.class);
@@ -78,10 +80,16 @@ public final class PlanExecutor {
         counts.put(ActionKind.RECORD, writes.record(handle, now, records));
         counts.put(ActionKind.NOTE_DETAIL, writes.noteDetails(handle, now, details));
         counts.put(ActionKind.DESTROY_ZOMBIE, writes.destroyZombies(handle, now, zombies).size());
-        for (HoldForMassSilence hold : holds) {
-            writes.holdForMassSilence(handle, now, hold);
+        for (MonitorAction event : fleetWide) {
+            switch (event) {
+                case HoldForMassSilence hold -> writes.fleetEvent(handle, now, MonitorWrites.MASS_SILENCE_HOLD,
+                        hold.reason());
+                case EndMassSilenceHold end -> writes.fleetEvent(handle, now, MonitorWrites.MASS_SILENCE_END,
+                        end.reason());
+                default -> throw new IllegalStateException("not a fleet-wide event: " + event);
+            }
+            counts.merge(ActionKind.of(event), 1, Integer::sum);
         }
-        counts.put(ActionKind.HOLD_MASS_SILENCE, holds.size());
         counts.values().removeIf(n -> n == 0);
         return new Applied(counts, settled, raced, unreachable.hosts());
     }

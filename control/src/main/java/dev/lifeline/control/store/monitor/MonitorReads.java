@@ -17,35 +17,38 @@ public final class MonitorReads {
     private MonitorReads() {}
 
     /**
-     * The hosts this replica holds a live lease for and that need a look: news (a report not reconciled yet), a due
-     * deadline (a grace period ran out), silence (online or draining with no heartbeat since {@code silentBefore}),
-     * or turned unreachable after {@code unreachableSince} (the mass-silence guard counts those). The report comes
-     * only with the hosts that will be reconciled against it.
+     * Every host this replica holds a live lease for (the silence guard takes its census of them all), each with
+     * whether it needs planning now: news (a report not reconciled yet), a due deadline (a grace period ran out), or
+     * a workload that took a transient status after {@code changedSince} (a user's command started a change, which
+     * brings no report). The report comes only with the hosts that need planning.
      */
-    public static List<HostRow> hostsToLookAt(Handle handle, String replicaId, Instant replicaStartedAt, Instant now,
-            Instant silentBefore, Instant unreachableSince) {
+    public static List<HostRow> trackedHosts(Handle handle, String replicaId, Instant replicaStartedAt, Instant now,
+            Instant changedSince) {
         return handle.createQuery("""
-                SELECT h.id, h.team_id, h.status, h.status_since, h.last_heartbeat_at, h.registered_at,
-                       greatest(l.acquired_at, :startedAt) AS tracked_since,
-                       h.report_seq, h.reconciled_seq, h.next_check_at,
-                       CASE WHEN h.status <> 'unreachable'
-                                 AND (h.report_seq > h.reconciled_seq OR h.next_check_at <= :now)
-                            THEN h.report::text END AS report
-                FROM leases l JOIN hosts h ON h.id = l.host_id
-                WHERE l.holder = :me AND l.expires_at > :now
-                  AND (h.report_seq > h.reconciled_seq
-                       OR h.next_check_at <= :now
-                       OR (h.status <> 'unreachable'
-                           AND coalesce(h.last_heartbeat_at, h.registered_at) <= :silentBefore)
-                       OR (h.status = 'unreachable' AND h.status_since > :unreachableSince))
+                WITH in_flight AS (
+                    SELECT DISTINCT host_id FROM workloads
+                    WHERE status IN ('starting', 'stopping', 'pausing', 'resuming', 'snapshotting')
+                      AND status_since > :changedSince
+                ), tracked AS (
+                    SELECT h.*, greatest(l.acquired_at, :startedAt) AS tracked_since,
+                           h.status <> 'unreachable'
+                               AND (h.report_seq > h.reconciled_seq OR h.next_check_at <= :now
+                                    OR h.id IN (SELECT host_id FROM in_flight)) AS needs_plan
+                    FROM leases l JOIN hosts h ON h.id = l.host_id
+                    WHERE l.holder = :me AND l.expires_at > :now
+                )
+                SELECT id, team_id, status, status_since, last_heartbeat_at, registered_at, tracked_since,
+                       report_seq, reconciled_seq, next_check_at, needs_plan,
+                       CASE WHEN needs_plan THEN report::text END AS report
+                FROM tracked
                 """)
                 .bind("me", replicaId).bind("startedAt", SqlTime.at(replicaStartedAt)).bind("now", SqlTime.at(now))
-                .bind("silentBefore", SqlTime.at(silentBefore)).bind("unreachableSince", SqlTime.at(unreachableSince))
+                .bind("changedSince", SqlTime.at(changedSince))
                 .map((rs, ctx) -> new HostRow(rs.getObject("id", UUID.class), rs.getLong("team_id"),
                         HostStatus.fromWire(rs.getString("status")), SqlTime.read(rs, "status_since"),
                         SqlTime.read(rs, "last_heartbeat_at"), SqlTime.read(rs, "registered_at"),
                         SqlTime.read(rs, "tracked_since"), rs.getLong("report_seq"), rs.getLong("reconciled_seq"),
-                        SqlTime.read(rs, "next_check_at"), rs.getString("report")))
+                        SqlTime.read(rs, "next_check_at"), rs.getBoolean("needs_plan"), rs.getString("report")))
                 .list();
     }
 

@@ -2,7 +2,6 @@ package dev.lifeline.control.store.monitor;
 
 import dev.lifeline.control.store.SqlTime;
 import dev.lifeline.core.fleet.MonitorAction.DestroyZombie;
-import dev.lifeline.core.fleet.MonitorAction.HoldForMassSilence;
 import dev.lifeline.core.fleet.MonitorAction.MarkUnreachable;
 import dev.lifeline.core.fleet.MonitorAction.NoteDetail;
 import dev.lifeline.core.fleet.MonitorAction.RecordWorkload;
@@ -37,6 +36,7 @@ public final class MonitorWrites {
     public static final String ZOMBIE_DESTROY = "zombie_destroy_requested";
     public static final String UNREACHABLE = "host_unreachable";
     public static final String MASS_SILENCE_HOLD = "mass_silence_hold";
+    public static final String MASS_SILENCE_END = "mass_silence_end";
 
     private final String actor;
 
@@ -242,13 +242,42 @@ public final class MonitorWrites {
     /** The hosts that turned unreachable and how many of their workloads became missing. */
     public record Unreachable(Set<UUID> hosts, int workloadsMissing) {}
 
-    /** One fleet-wide event (no team, no host): the monitor holds because too many hosts went silent at once. */
-    public void holdForMassSilence(Handle handle, Instant now, HoldForMassSilence action) {
+    /**
+     * Where the monitor got to with a host: the report it planned from, and when it must look again (null: only at
+     * news).
+     *
+     * @param seenNextCheck the host's deadline as the pass read it: if someone moved it meanwhile, the earlier of the
+     *     two is kept
+     */
+    public record Reconciled(UUID host, long reportSeq, Instant seenNextCheck, Instant nextCheck) {}
+
+    /** Stores how far each host was reconciled, for the whole batch in one statement; returns the rows changed. */
+    public int markReconciled(Handle handle, List<Reconciled> hosts) {
+        if (hosts.isEmpty()) {
+            return 0;
+        }
+        return handle.createUpdate("""
+                UPDATE hosts h SET reconciled_seq = greatest(h.reconciled_seq, i.seq),
+                    next_check_at = CASE WHEN h.next_check_at IS NOT DISTINCT FROM i.seen THEN i.next
+                                         ELSE least(h.next_check_at, i.next) END
+                FROM unnest(:hosts::uuid[], :seqs::bigint[], :seen::timestamptz[], :next::timestamptz[])
+                    AS i(id, seq, seen, next)
+                WHERE h.id = i.id AND (h.reconciled_seq < i.seq OR h.next_check_at IS DISTINCT FROM i.next)
+                """)
+                .bindArray("hosts", UUID.class, map(hosts, Reconciled::host))
+                .bindArray("seqs", Long.class, map(hosts, Reconciled::reportSeq))
+                .bindArray("seen", String.class, SqlTime.texts(map(hosts, Reconciled::seenNextCheck)))
+                .bindArray("next", String.class, SqlTime.texts(map(hosts, Reconciled::nextCheck)))
+                .execute();
+    }
+
+    /** One fleet-wide event (no team, no host): a mass-silence hold begins or ends. */
+    public void fleetEvent(Handle handle, Instant now, String action, String reason) {
         handle.createUpdate(AUDIT + """
                 VALUES (:now, NULL, NULL, NULL, 'system', :actor, :action, :reason, 'ok', NULL, NULL)
                 """)
-                .bind("now", SqlTime.at(now)).bind("actor", actor).bind("action", MASS_SILENCE_HOLD)
-                .bind("reason", action.reason())
+                .bind("now", SqlTime.at(now)).bind("actor", actor).bind("action", action)
+                .bind("reason", reason)
                 .execute();
     }
 

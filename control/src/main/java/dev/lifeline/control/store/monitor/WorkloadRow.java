@@ -10,6 +10,6 @@ public record WorkloadRow(long id, UUID hostId, String name, WorkloadStatus stat
         String detail) {
 
     public WorkloadRecord record() {
-        return new WorkloadRecord(id, name, status, statusSince);
+        return new WorkloadRecord(id, name, status, statusSince, detail);
     }
 }

@@ -2,6 +2,7 @@ package dev.lifeline.control.store.monitor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeline.control.monitor.HostBack;
 import dev.lifeline.control.store.Database;
 import dev.lifeline.control.store.SqlTime;
 import dev.lifeline.core.fleet.HostStatus;
@@ -69,10 +70,105 @@ public final class TestFleet {
                 .bind("host", host).bind("report", json(stacks)).bind("at", SqlTime.at(at)).execute());
     }
 
+    /**
+     * An unreachable host heartbeats again, as the ingest handles it: online, its report stored as news, and the
+     * monitors told ({@link HostBack}) in the same transaction.
+     */
+    public void comesBack(UUID host, Instant at, ReportedWorkload... stacks) {
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("""
+                    UPDATE hosts SET status = 'online', status_since = :at, report = cast(:report AS jsonb),
+                        report_seq = report_seq + 1, last_heartbeat_at = :at
+                    WHERE id = :host
+                    """)
+                    .bind("host", host).bind("report", json(stacks)).bind("at", SqlTime.at(at)).execute();
+            HostBack.announce(h, host);
+        });
+    }
+
+    /** A user's command as the API writes it: the workload's transient status, compare-and-set on its status. */
+    public boolean userChanges(long workload, WorkloadStatus from, WorkloadStatus to, Instant at) {
+        return db.jdbi().withHandle(h -> h.createUpdate("""
+                UPDATE workloads SET status = :to, status_since = :at, last_updated = :at
+                WHERE id = :id AND status = :from
+                """)
+                .bind("id", workload).bind("from", from.wireName()).bind("to", to.wireName())
+                .bind("at", SqlTime.at(at)).execute()) == 1;
+    }
+
+    public long reconciledSeq(UUID host) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT reconciled_seq FROM hosts WHERE id = :id")
+                .bind("id", host).mapTo(Long.class).one());
+    }
+
+    public Instant nextCheckAt(UUID host) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT next_check_at FROM hosts WHERE id = :id")
+                .bind("id", host).map((rs, ctx) -> SqlTime.read(rs, "next_check_at")).one());
+    }
+
     /** A heartbeat with nothing new to reconcile. */
     public void heartbeat(UUID host, Instant at) {
         db.jdbi().useHandle(h -> h.createUpdate("UPDATE hosts SET last_heartbeat_at = :at WHERE id = :host")
                 .bind("host", host).bind("at", SqlTime.at(at)).execute());
+    }
+
+    /**
+     * Many hosts at once, as a fleet that has been watched for a while: online, heard from at {@code at}, each with
+     * {@code workloads} running workloads {@code w0, w1, ...} and a report listing them all that was already
+     * reconciled (no news). Returns the hosts' ids in id order.
+     */
+    public List<UUID> seed(long team, int hosts, int workloads, Instant at) {
+        return db.jdbi().inTransaction(h -> {
+            List<UUID> ids = h.createQuery("""
+                    INSERT INTO hosts (id, team_id, hostname, status, status_since, registered_at, last_heartbeat_at,
+                                       report, report_seq, reconciled_seq)
+                    SELECT gen_random_uuid(), :team, 'seeded-' || n, 'online', :at, :at, :at,
+                           (SELECT jsonb_agg(jsonb_build_object('name', 'w' || w, 'status', 'running',
+                                                                'detail', 'up'))
+                            FROM generate_series(0, :workloads - 1) w),
+                           1, 1
+                    FROM generate_series(1, :hosts) n
+                    RETURNING id
+                    """)
+                    .bind("team", team).bind("at", SqlTime.at(at)).bind("hosts", hosts)
+                    .bind("workloads", workloads).mapTo(UUID.class).list();
+            h.createUpdate("""
+                    INSERT INTO workloads (host_id, team_id, name, status, status_since, last_updated, detail)
+                    SELECT h, :team, 'w' || w, 'running', :at, :at, 'up'
+                    FROM unnest(:ids::uuid[]) h, generate_series(0, :workloads - 1) w
+                    """)
+                    .bind("team", team).bind("at", SqlTime.at(at)).bind("workloads", workloads)
+                    .bindArray("ids", UUID.class, ids).execute();
+            return ids.stream().sorted().toList();
+        });
+    }
+
+    /**
+     * News from these hosts, two changes each: {@code w0} is gone from the report (its record becomes stopped,
+     * orphaned) and {@code w1} is reported paused; heard from at {@code at}. In one statement.
+     */
+    public void twoChangesOn(List<UUID> hosts, Instant at) {
+        db.jdbi().useHandle(h -> h.createUpdate("""
+                UPDATE hosts SET report = (
+                        SELECT jsonb_agg(CASE WHEN e->>'name' = 'w1' THEN jsonb_set(e, '{status}', '"paused"')
+                                              ELSE e END)
+                        FROM jsonb_array_elements(report) e WHERE e->>'name' <> 'w0'),
+                    report_seq = report_seq + 1, last_heartbeat_at = :at
+                WHERE id = ANY(:ids)
+                """)
+                .bindArray("ids", UUID.class, hosts).bind("at", SqlTime.at(at)).execute());
+    }
+
+    /** Every reachable host of the fleet but {@code silent} heard from at {@code at}, nothing new. */
+    public void everyoneHeartbeats(Instant at, UUID... silent) {
+        db.jdbi().useHandle(h -> h.createUpdate("""
+                UPDATE hosts SET last_heartbeat_at = :at WHERE status <> 'unreachable' AND id <> ALL(:silent)
+                """)
+                .bind("at", SqlTime.at(at)).bindArray("silent", UUID.class, List.of(silent)).execute());
+    }
+
+    public long count(String sql) {
+        return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
     }
 
     public void lease(UUID host, String holder, Instant acquiredAt, Instant expiresAt) {
