@@ -6,7 +6,8 @@ import dev.lifeline.control.store.monitor.HostRow;
 import dev.lifeline.control.store.monitor.MonitorReads;
 import dev.lifeline.control.store.monitor.MonitorWrites;
 import dev.lifeline.control.store.monitor.MonitorWrites.Reconciled;
-import dev.lifeline.control.store.monitor.ReportJson;
+import dev.lifeline.control.store.monitor.HostDifferences;
+import dev.lifeline.control.store.monitor.ListedStack;
 import dev.lifeline.control.store.monitor.WorkloadRow;
 import dev.lifeline.core.fleet.HostPlan;
 import dev.lifeline.core.fleet.HostReconciler;
@@ -16,10 +17,12 @@ import dev.lifeline.core.fleet.HostView;
 import dev.lifeline.core.fleet.MonitorAction;
 import dev.lifeline.core.fleet.MonitorAction.MarkUnreachable;
 import dev.lifeline.core.fleet.MonitorRules;
+import dev.lifeline.core.fleet.ReportedWorkload;
 import dev.lifeline.core.fleet.SilenceGuard;
 import dev.lifeline.core.fleet.SilenceHold;
 import dev.lifeline.core.fleet.SilenceVerdict;
 import dev.lifeline.core.fleet.WorkloadRecord;
+import dev.lifeline.core.fleet.WorkloadStatus;
 import dev.lifeline.core.log.KeyValues;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,11 +44,14 @@ import org.slf4j.LoggerFactory;
  * trips whatever the fleet's size:
  * <ol>
  *   <li>keep the leases ({@link HostLeases#keep}: renewed, their row locks held until the commit, fair share taken);
- *   <li>read every tracked host, with the report of those that need planning (news, a due deadline, a change a
- *       person started since the previous pass);
- *   <li>read the workloads of the hosts to plan and of the silent ones;
- *   <li>decide: {@link SilenceGuard} over every tracked host (passive rule, failover grace, mass silence), then
- *       {@link HostReconciler} for each host to plan (destructive actions held during a mass silence);
+ *   <li>read every tracked host, and which need planning (news, a due deadline, a change a person started since
+ *       the previous pass);
+ *   <li>decide the passive rule: {@link SilenceGuard} over every tracked host (failover grace, mass silence);
+ *   <li>read where the records and the reports of the hosts to plan differ ({@link MonitorReads#differences}: a
+ *       settled row its report lists with the same status and detail cannot change a plan, so PostgreSQL leaves it
+ *       out and the pass ships the changes, not the fleet), and the active workloads of the hosts going silent;
+ *   <li>decide the active rules: {@link HostReconciler} for each host to plan (destructive actions held during a
+ *       mass silence);
  *   <li>apply ({@link PlanExecutor}: one compare-and-set statement per kind of action, audit included);
  *   <li>store each planned host's reconciled sequence and next deadline (a host where a write lost a race is due
  *       again at once); commit.
@@ -110,8 +116,10 @@ public final class MonitorPass {
                 now, changedSince);
 
         List<HostView> views = new ArrayList<>(hosts.size());
+        Map<UUID, HostStatus> statuses = new HashMap<>();
         for (HostRow host : hosts) {
             views.add(host.view());
+            statuses.put(host.id(), host.status());
         }
         SilenceVerdict verdict = SilenceGuard.check(views, hold, now, rules);
         Set<UUID> goingSilent = new HashSet<>();
@@ -120,30 +128,25 @@ public final class MonitorPass {
                 goingSilent.add(m.host());
             }
         }
-        boolean holding = verdict.hold().isPresent();
 
         List<HostRow> toPlan = new ArrayList<>();
-        Set<UUID> toRead = new HashSet<>(goingSilent);
         for (HostRow host : hosts) {
             if (host.needsPlan() && !goingSilent.contains(host.id())) {
                 toPlan.add(host);
-                toRead.add(host.id());
             }
         }
-        Map<UUID, List<WorkloadRow>> workloads = MonitorReads.workloadsOf(handle, toRead);
+        Map<UUID, HostDifferences> differences = MonitorReads.differences(handle, readable(toPlan));
+        Map<UUID, List<WorkloadRow>> active = MonitorReads.activeWorkloadsOf(handle, goingSilent);
 
         List<MonitorAction> actions = new ArrayList<>(verdict.actions());
         Map<UUID, Instant> nextChecks = new HashMap<>();
         for (HostRow host : toPlan) {
-            HostPlan plan = plan(host, workloads.getOrDefault(host.id(), List.of()), now, holding);
+            HostPlan plan = plan(host, differences.getOrDefault(host.id(), HostDifferences.none()), now, rules,
+                    verdict.holding());
             actions.addAll(plan.actions());
             plan.nextCheck().ifPresent(at -> nextChecks.put(host.id(), at));
         }
-        Map<UUID, HostStatus> statuses = new HashMap<>();
-        for (HostRow host : hosts) {
-            statuses.put(host.id(), host.status());
-        }
-        Applied applied = executor.apply(handle, now, actions, statuses, workloads);
+        Applied applied = executor.apply(handle, now, actions, statuses, active);
 
         List<Reconciled> reconciled = new ArrayList<>(toPlan.size());
         for (HostRow host : toPlan) {
@@ -151,26 +154,57 @@ public final class MonitorPass {
             reconciled.add(new Reconciled(host.id(), host.reportSeq(), host.nextCheckAt(), next));
         }
         writes.markReconciled(handle, reconciled);
-        int read = 0;
-        for (List<WorkloadRow> rows : workloads.values()) {
-            read += rows.size();
+        int rowsRead = 0;
+        for (HostDifferences d : differences.values()) {
+            rowsRead += d.rows().size();
         }
-        return new Outcome(now, leaseState, hosts.size(), toPlan.size(), read, applied, verdict.hold());
+        for (List<WorkloadRow> rows : active.values()) {
+            rowsRead += rows.size();
+        }
+        return new Outcome(now, leaseState, hosts.size(), toPlan.size(), rowsRead, applied, verdict.hold());
     }
 
-    private HostPlan plan(HostRow host, List<WorkloadRow> rows, Instant now, boolean holding) {
-        HostReport report;
-        try {
-            report = host.reportJson() == null ? null : new HostReport(host.reportSeq(),
-                    host.lastHeartbeatAt() != null ? host.lastHeartbeatAt() : host.registeredAt(),
-                    ReportJson.parse(host.reportJson()));
-        } catch (IllegalArgumentException e) {
-            LOG.warn(KeyValues.line("event", "host_report_unreadable", "host", host.id(), "report_seq",
-                    host.reportSeq(), "error", e.getMessage()));
+    private static List<UUID> readable(List<HostRow> hosts) {
+        List<UUID> ids = new ArrayList<>(hosts.size());
+        for (HostRow host : hosts) {
+            if (host.report() == HostRow.Report.READABLE) {
+                ids.add(host.id());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The host's plan from where its records and report differ (the rest could not change the plan). A host with no
+     * report yet is left alone; one whose stored report cannot be read is logged and left alone until its next one.
+     */
+    static HostPlan plan(HostRow host, HostDifferences differences, Instant now, MonitorRules rules,
+            boolean holding) {
+        if (host.report() == HostRow.Report.NONE) {
             return HostPlan.none();
         }
-        List<WorkloadRecord> records = new ArrayList<>(rows.size());
-        for (WorkloadRow row : rows) {
+        HostReport report;
+        try {
+            if (host.report() == HostRow.Report.UNREADABLE) {
+                throw new IllegalArgumentException("the stored report is not a JSON array");
+            }
+            List<ReportedWorkload> listed = new ArrayList<>(differences.listed().size());
+            for (ListedStack stack : differences.listed()) {
+                if (stack.name() == null || stack.status() == null) {
+                    throw new IllegalArgumentException("a stack of the stored report has no name or no status");
+                }
+                listed.add(new ReportedWorkload(stack.name(), WorkloadStatus.fromWire(stack.status()),
+                        stack.detail()));
+            }
+            report = new HostReport(host.reportSeq(),
+                    host.lastHeartbeatAt() != null ? host.lastHeartbeatAt() : host.registeredAt(), listed);
+        } catch (IllegalArgumentException e) {
+            LOG.warn(KeyValues.line("event", "host_report_unreadable", "host", host.id(), "report_seq",
+                    host.reportSeq(), "error", e.getMessage(), "effect", "host not reconciled until its next report"));
+            return HostPlan.none();
+        }
+        List<WorkloadRecord> records = new ArrayList<>(differences.rows().size());
+        for (WorkloadRow row : differences.rows()) {
             records.add(row.record());
         }
         return HostReconciler.plan(host.view(), records, report, now, rules, holding);

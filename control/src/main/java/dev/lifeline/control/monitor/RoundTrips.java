@@ -1,5 +1,6 @@
 package dev.lifeline.control.monitor;
 
+import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlLogger;
@@ -13,16 +14,31 @@ import org.jdbi.v3.core.statement.StatementContext;
  */
 public final class RoundTrips {
     private final AtomicLong count = new AtomicLong();
-    private final SqlLogger logger = new SqlLogger() {
-        @Override
-        public void logBeforeExecution(StatementContext context) {
-            count.incrementAndGet();
-        }
-    };
 
-    /** Counts this handle's statements from now on (the setting is the handle's own, not the Jdbi's). */
+    /**
+     * Counts this handle's statements from now on (the setting is the handle's own, not the Jdbi's); a logger the
+     * handle already had still sees every statement.
+     */
     public Handle attach(Handle handle) {
-        handle.getConfig(SqlStatements.class).setSqlLogger(logger);
+        SqlStatements statements = handle.getConfig(SqlStatements.class);
+        SqlLogger before = statements.getSqlLogger();
+        statements.setSqlLogger(new SqlLogger() {
+            @Override
+            public void logBeforeExecution(StatementContext context) {
+                count.incrementAndGet();
+                before.logBeforeExecution(context);
+            }
+
+            @Override
+            public void logAfterExecution(StatementContext context) {
+                before.logAfterExecution(context);
+            }
+
+            @Override
+            public void logException(StatementContext context, SQLException ex) {
+                before.logException(context, ex);
+            }
+        });
         return handle;
     }
 

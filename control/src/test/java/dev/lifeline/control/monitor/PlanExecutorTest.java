@@ -269,6 +269,6 @@ class PlanExecutorTest {
         Map<UUID, HostStatus> statuses = new HashMap<>();
         h.createQuery("SELECT id, status FROM hosts").map((rs, ctx) -> statuses.put(
                 rs.getObject("id", UUID.class), HostStatus.fromWire(rs.getString("status")))).list();
-        return new Context(statuses, MonitorReads.workloadsOf(h, statuses.keySet()));
+        return new Context(statuses, MonitorReads.activeWorkloadsOf(h, statuses.keySet()));
     }
 }

@@ -10,12 +10,14 @@ import java.util.UUID;
  *
  * @param trackedSince when this replica began watching it: its start or when it took the host's lease, the later
  * @param needsPlan reachable, with news (a report not reconciled yet), a due deadline, or a change a person started
- * @param reportJson the latest report as stored ({@code [{name, status, detail}]}) when the host needs planning,
- *     else null
+ * @param report whether a report is stored and can be read (a jsonb array)
  */
 public record HostRow(UUID id, long teamId, HostStatus status, Instant statusSince, Instant lastHeartbeatAt,
         Instant registeredAt, Instant trackedSince, long reportSeq, long reconciledSeq, Instant nextCheckAt,
-        boolean needsPlan, String reportJson) {
+        boolean needsPlan, Report report) {
+
+    /** What the host's stored report is. */
+    public enum Report { NONE, READABLE, UNREADABLE }
 
     public HostView view() {
         return new HostView(id, status, statusSince, lastHeartbeatAt, registeredAt, trackedSince);

@@ -58,7 +58,7 @@ public final class MonitorWrites {
                 ), changed AS (
                     UPDATE workloads w SET status = i.next, status_since = :now, last_updated = :now
                     FROM input i
-                    WHERE w.id = i.id AND w.host_id = i.host AND w.status = i.expected
+                    WHERE w.id = ANY(:ids) AND w.id = i.id AND w.host_id = i.host AND w.status = i.expected
                     RETURNING w.id, w.host_id, w.team_id, w.name, i.expected, i.next, i.reason, i.audited
                 ), audit AS (
                 """ + AUDIT + """

@@ -61,6 +61,11 @@ public final class TestFleet {
                 .bind("since", SqlTime.at(since)).mapTo(Long.class).one());
     }
 
+    public void setDetail(long workload, String detail) {
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE workloads SET detail = :detail WHERE id = :id")
+                .bind("id", workload).bind("detail", detail).execute());
+    }
+
     /** A heartbeat as the ingest stores it: the full report, a new sequence (news for the monitor), the time. */
     public void report(UUID host, Instant at, ReportedWorkload... stacks) {
         db.jdbi().useHandle(h -> h.createUpdate("""

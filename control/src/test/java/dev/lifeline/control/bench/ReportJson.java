@@ -1,4 +1,4 @@
-package dev.lifeline.control.store.monitor;
+package dev.lifeline.control.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -11,15 +11,15 @@ import java.util.List;
 
 /**
  * Reads a host's stored report ({@code hosts.report}: {@code [{"name": ..., "status": ..., "detail": ...}]}, as the
- * ingest wrote it) with Jackson's streaming parser: a full pass reads thousands of them.
+ * ingest wrote it) in Java, as the naive baseline does, with Jackson's streaming parser.
  */
-public final class ReportJson {
+final class ReportJson {
     private static final JsonFactory JSON = new JsonFactory();
 
     private ReportJson() {}
 
     /** @throws IllegalArgumentException naming what is wrong when the text is not such a report */
-    public static List<ReportedWorkload> parse(String json) {
+    static List<ReportedWorkload> parse(String json) {
         try (JsonParser p = JSON.createParser(json)) {
             expect(p.nextToken() == JsonToken.START_ARRAY, "an array of stacks");
             List<ReportedWorkload> stacks = new ArrayList<>();
