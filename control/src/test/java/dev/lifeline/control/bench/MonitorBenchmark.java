@@ -39,6 +39,7 @@ public final class MonitorBenchmark {
     private final int workloads;
     private final MonitorPass bulk;
     private final NaivePass naive;
+    private final CpuClock cpu;
     private Instant now = START;
 
     private MonitorBenchmark(Database db, int hostCount, int workloads) {
@@ -57,6 +58,7 @@ public final class MonitorBenchmark {
         this.bulk = new MonitorPass(db.jdbi(), new HostLeases(new Replica(REPLICA, START.minusSeconds(3600)),
                 Duration.ofSeconds(30)), rules);
         this.naive = new NaivePass(db.dataSource(), rules, REPLICA);
+        this.cpu = new CpuClock(db);
     }
 
     public static void main(String[] args) throws Exception {
@@ -77,12 +79,43 @@ public final class MonitorBenchmark {
         }
     }
 
-    /** One line of the table: a kind of pass, its medians over the runs. */
-    record Row(String pass, int hostsWithNews, long changes, List<Double> millis, long roundTrips) {
-        double median() {
-            List<Double> sorted = millis.stream().sorted().toList();
+    /**
+     * One line of the table: a kind of pass, and per run its wall time, the JVM's CPU time and the PostgreSQL
+     * server's (milliseconds).
+     */
+    record Row(String pass, int hostsWithNews, long changes, List<Double> millis, List<Double> jvmCpu,
+            List<Double> serverCpu, long roundTrips) {
+        static double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
             int n = sorted.size();
             return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+    }
+
+    /** Times one pass: wall and CPU. */
+    private final class Timing {
+        final List<Double> wall = new ArrayList<>();
+        final List<Double> jvm = new ArrayList<>();
+        final List<Double> server = new ArrayList<>();
+        private long startWall;
+        private long[] startCpu;
+
+        void start() {
+            startCpu = cpu.now();
+            startWall = System.nanoTime();
+        }
+
+        double stop() {
+            double ms = (System.nanoTime() - startWall) / 1e6;
+            long[] end = cpu.now();
+            wall.add(ms);
+            jvm.add((double) (end[0] - startCpu[0]));
+            server.add((double) (end[1] - startCpu[1]));
+            return ms;
+        }
+
+        Row row(String pass, int hosts, long changes, long roundTrips) {
+            return new Row(pass, hosts, changes, wall, jvm, server, roundTrips);
         }
     }
 
@@ -100,8 +133,8 @@ public final class MonitorBenchmark {
 
     /** The bulk pass and the naive one, alternating, over {@code changed} hosts with news, {@code runs} times. */
     private List<Row> measure(String name, int changed, int runs) throws Exception {
-        List<Double> bulkMs = new ArrayList<>();
-        List<Double> naiveMs = new ArrayList<>();
+        Timing bulkTime = new Timing();
+        Timing naiveTime = new Timing();
         long bulkTrips = 0;
         long naiveTrips = 0;
         long bulkChanges = 0;
@@ -110,43 +143,43 @@ public final class MonitorBenchmark {
             List<UUID> news = slice(changed, run);
 
             long audits = reset(news);
-            long t = System.nanoTime();
+            bulkTime.start();
             PassResult result = bulk.run(now);
-            bulkMs.add((System.nanoTime() - t) / 1e6);
+            double bulkMs = bulkTime.stop();
             bulkTrips = result.roundTrips();
             bulkChanges = auditsSince(audits);
             check(result.planned() == news.size(), "bulk pass planned " + result.planned() + " hosts, expected "
                     + news.size());
 
             audits = reset(news);
-            t = System.nanoTime();
+            naiveTime.start();
             naiveTrips = naive.run(now);
-            naiveMs.add((System.nanoTime() - t) / 1e6);
+            double naiveMs = naiveTime.stop();
             naiveChanges = auditsSince(audits);
             check(naiveChanges == bulkChanges, "naive pass wrote " + naiveChanges + " audit events, bulk "
                     + bulkChanges);
             System.out.printf(Locale.ROOT, "bench: %s run %d: bulk %.0f ms (%d round trips), naive %.0f ms (%d)%n",
-                    name, run + 1, bulkMs.getLast(), bulkTrips, naiveMs.getLast(), naiveTrips);
+                    name, run + 1, bulkMs, bulkTrips, naiveMs, naiveTrips);
         }
-        return List.of(new Row("bulk, " + name, changed, bulkChanges, bulkMs, bulkTrips),
-                new Row("naive, " + name, changed, naiveChanges, naiveMs, naiveTrips));
+        return List.of(bulkTime.row("bulk, " + name, changed, bulkChanges, bulkTrips),
+                naiveTime.row("naive, " + name, changed, naiveChanges, naiveTrips));
     }
 
     /** A pass with nothing to do: the fixed cost of a pass (leases, the census of every tracked host). */
     private Row idle(int runs) {
-        List<Double> ms = new ArrayList<>();
+        Timing time = new Timing();
         long trips = 0;
         reset(List.of());
         for (int run = 0; run < runs; run++) {
             now = now.plusSeconds(10);
             fleet.everyoneHeartbeats(now.minusSeconds(1));
             vacuum();
-            long t = System.nanoTime();
+            time.start();
             PassResult result = bulk.run(now);
-            ms.add((System.nanoTime() - t) / 1e6);
+            time.stop();
             trips = result.roundTrips();
         }
-        return new Row("bulk, no change", 0, 0, ms, trips);
+        return time.row("bulk, no change", 0, 0, trips);
     }
 
     /**
@@ -201,13 +234,15 @@ public final class MonitorBenchmark {
         System.out.println();
         System.out.printf(Locale.ROOT, "Monitor pass, %d hosts x %d workloads, median of %d runs:%n%n",
                 options.hosts(), options.workloads(), options.runs());
-        System.out.println("| pass | hosts with news | audited changes | median ms | min ms | max ms | round trips |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| pass | hosts with news | audited changes | wall ms (min-max) | CPU ms: JVM + PostgreSQL "
+                + "| round trips |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
         for (Row row : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.0f | %d |%n", row.pass(),
-                    row.hostsWithNews(), row.changes(), row.median(), row.millis().stream().min(Double::compare)
-                            .orElseThrow(), row.millis().stream().max(Double::compare).orElseThrow(),
-                    row.roundTrips());
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f (%.0f-%.0f) | %.0f + %.0f | %d |%n", row.pass(),
+                    row.hostsWithNews(), row.changes(), Row.median(row.millis()),
+                    row.millis().stream().min(Double::compare).orElseThrow(),
+                    row.millis().stream().max(Double::compare).orElseThrow(), Row.median(row.jvmCpu()),
+                    Row.median(row.serverCpu()), row.roundTrips());
         }
         if (!latencies.isEmpty()) {
             List<Duration> sorted = latencies.stream().sorted().toList();

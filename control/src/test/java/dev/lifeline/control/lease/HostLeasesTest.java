@@ -74,10 +74,7 @@ class HostLeasesTest {
     void aReplicaThatStopsRenewingLosesItsHostsToTheOthersAfterOnePeriod() {
         HostLeases a = leases("a");
         HostLeases b = leases("b");
-        keep(a, T0);
-        keep(b, T0.plusSeconds(1));
-        keep(a, T0.plusSeconds(10));
-        keep(b, T0.plusSeconds(11)); // 5 and 5; a renews last at T0 + 10 s, then dies
+        split(a, b); // a renews last at T0 + 10 s, then dies
 
         LeaseState beforeExpiry = keep(b, T0.plusSeconds(39));
         LeaseState afterExpiry = keep(b, T0.plusSeconds(41));
@@ -91,10 +88,7 @@ class HostLeasesTest {
     void aCleanStopGivesEveryHostBackAtOnce() {
         HostLeases a = leases("a");
         HostLeases b = leases("b");
-        keep(a, T0);
-        keep(b, T0.plusSeconds(1));
-        keep(a, T0.plusSeconds(10));
-        keep(b, T0.plusSeconds(11));
+        split(a, b);
 
         db.jdbi().useTransaction(a::release);
         LeaseState state = keep(b, T0.plusSeconds(12));
@@ -145,6 +139,14 @@ class HostLeasesTest {
             assertThat(held).isLessThanOrEqualTo(hosts.size());
         }
         assertThat(holders()).containsEntry("a", 5L).containsEntry("b", 5L);
+    }
+
+    /** a takes every host, b joins, a gives half back, b takes it: 5 and 5, last kept at T0 + 10 s and + 11 s. */
+    private void split(HostLeases a, HostLeases b) {
+        keep(a, T0);
+        keep(b, T0.plusSeconds(1));
+        keep(a, T0.plusSeconds(10));
+        keep(b, T0.plusSeconds(11));
     }
 
     private HostLeases leases(String id) {

@@ -240,10 +240,7 @@ class MonitorPassTest {
     @Test
     void twoReplicasSplitTheFleetAndNeverReconcileTheSameHost() throws Exception {
         List<UUID> hosts = fleet.seed(team, 40, 5, T0);
-        pass("a", T0);
-        pass("b", T0.plusSeconds(1));
-        pass("a", T0.plusSeconds(10));
-        pass("b", T0.plusSeconds(11));
+        splitBetweenTwoReplicas();
         fleet.twoChangesOn(hosts, T0.plusSeconds(12));
         fleet.everyoneHeartbeats(T0.plusSeconds(12));
 
@@ -262,10 +259,7 @@ class MonitorPassTest {
     @Test
     void theHostsOfAReplicaThatStopsRenewingAreReconciledByTheOtherAfterOneLeasePeriod() {
         List<UUID> hosts = fleet.seed(team, 10, 3, T0);
-        pass("a", T0);
-        pass("b", T0.plusSeconds(1));
-        pass("a", T0.plusSeconds(10));
-        pass("b", T0.plusSeconds(11)); // 5 and 5; b is never heard from again
+        splitBetweenTwoReplicas(); // 5 and 5; b is never heard from again
         fleet.twoChangesOn(hosts, T0.plusSeconds(12));
         fleet.everyoneHeartbeats(T0.plusSeconds(40));
 
@@ -276,6 +270,14 @@ class MonitorPassTest {
         assertThat(expired.tracked()).isEqualTo(10);
         assertThat(expired.planned()).isEqualTo(5);
         assertThat(hosts).allSatisfy(h -> assertThat(fleet.status(h, "w0")).isEqualTo(WorkloadStatus.STOPPED));
+    }
+
+    /** a takes every host, b joins, a gives half back, b takes it; last passes at T0 + 10 s and + 11 s. */
+    private void splitBetweenTwoReplicas() {
+        pass("a", T0);
+        pass("b", T0.plusSeconds(1));
+        pass("a", T0.plusSeconds(10));
+        pass("b", T0.plusSeconds(11));
     }
 
     private PassResult pass(String replica, Instant now) {

@@ -36,18 +36,24 @@ public final class MonitorReads {
                     SELECT DISTINCT host_id FROM workloads
                     WHERE status IN ('starting', 'stopping', 'pausing', 'resuming', 'snapshotting')
                       AND status_since > :changedSince
+                ), tracked AS (
+                    SELECT h.id, h.team_id, h.status, h.status_since, h.last_heartbeat_at, h.registered_at,
+                           greatest(l.acquired_at, :startedAt) AS tracked_since, h.report_seq, h.reconciled_seq,
+                           h.next_check_at, h.report,
+                           h.status <> 'unreachable'
+                               AND (h.report_seq > h.reconciled_seq OR h.next_check_at <= :now
+                                    OR h.id IN (SELECT host_id FROM in_flight)) AS needs_plan
+                    FROM leases l JOIN hosts h ON h.id = l.host_id
+                    WHERE l.holder = :me AND l.expires_at > :now
                 )
-                SELECT h.id, h.team_id, h.status, h.status_since, h.last_heartbeat_at, h.registered_at,
-                       greatest(l.acquired_at, :startedAt) AS tracked_since, h.report_seq, h.reconciled_seq,
-                       h.next_check_at,
-                       CASE WHEN h.report IS NULL THEN 'none'
-                            WHEN jsonb_typeof(h.report) = 'array' THEN 'readable'
-                            ELSE 'unreadable' END AS report,
-                       h.status <> 'unreachable'
-                           AND (h.report_seq > h.reconciled_seq OR h.next_check_at <= :now
-                                OR h.id IN (SELECT host_id FROM in_flight)) AS needs_plan
-                FROM leases l JOIN hosts h ON h.id = l.host_id
-                WHERE l.holder = :me AND l.expires_at > :now
+                SELECT id, team_id, status, status_since, last_heartbeat_at, registered_at, tracked_since, report_seq,
+                       reconciled_seq, next_check_at, needs_plan,
+                       -- only the reports to plan from are opened (each is a few kB, stored out of line)
+                       CASE WHEN report IS NULL THEN 'none'
+                            WHEN NOT needs_plan THEN 'readable'
+                            WHEN jsonb_typeof(report) = 'array' THEN 'readable'
+                            ELSE 'unreadable' END AS report
+                FROM tracked
                 """)
                 .bind("me", replicaId).bind("startedAt", SqlTime.at(replicaStartedAt)).bind("now", SqlTime.at(now))
                 .bind("changedSince", SqlTime.at(changedSince))
