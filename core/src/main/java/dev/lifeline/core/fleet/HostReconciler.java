@@ -34,7 +34,7 @@ import java.util.TreeMap;
  *   <tr><td>starting, resuming</td><td>running (completed)</td><td>paused*</td><td>stopped*</td><td>error*</td>
  *       <td>error*</td></tr>
  *   <tr><td>pausing</td><td>running*</td><td>paused (completed)</td><td>stopped*</td><td>error*</td>
- *       <td>paused*</td></tr>
+ *       <td>stopped*</td></tr>
  *   <tr><td>stopping</td><td>running*</td><td>paused*</td><td>stopped (completed)</td><td>error*</td>
  *       <td>stopped*</td></tr>
  *   <tr><td>snapshotting</td><td>running**</td><td>paused**</td><td>stopped*</td><td>error*</td><td>error*</td></tr>
@@ -45,6 +45,9 @@ import java.util.TreeMap;
  *
  * <p>A listed stack without a record is recorded with its status (audited "discovered"); a transient one waits for
  * a settled report. A detail that differs from the record's is noted.
+ *
+ * <p>A zombie's destroy asks for a check once the transient grace has run out: a destroy the agent lost leaves the
+ * report as it was, which is no news, and the zombie would keep its memory for good.
  *
  * <p>During a mass silence ({@code destructiveHeld}) the orphaned → stopped inferences and the zombie's destroy are
  * held: they are left out of the plan, and the plan asks to be made again at the next pass.
@@ -83,7 +86,10 @@ public final class HostReconciler {
                 case Verdict.Settle s -> actions.add(new SettleWorkload(host.id(), row.id(), row.name(), row.status(),
                         s.next(), s.reason(), s.audited()));
                 case Verdict.Destroy d when destructiveHeld -> nextCheck = earliest(nextCheck, now.plus(NEXT_PASS));
-                case Verdict.Destroy d -> actions.add(new DestroyZombie(host.id(), row.id(), row.name(), d.reason()));
+                case Verdict.Destroy d -> {
+                    actions.add(new DestroyZombie(host.id(), row.id(), row.name(), d.reason()));
+                    nextCheck = earliest(nextCheck, now.plus(rules.transientGrace()));
+                }
                 case Verdict.Wait w -> nextCheck = earliest(nextCheck,
                         w.deadline().isAfter(now) ? w.deadline() : now.plus(NEXT_PASS));
             }

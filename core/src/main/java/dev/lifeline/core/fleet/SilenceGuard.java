@@ -47,7 +47,7 @@ public final class SilenceGuard {
             return new SilenceVerdict(List.of(new HoldForMassSilence(census.quiet(), census.tracked(),
                     census.goneSilent() + " of " + census.tracked() + " hosts heard from within the last "
                             + AuditText.span(threshold) + " went silent (" + census.quiet().size() + " silent for "
-                            + AuditText.span(threshold.dividedBy(2)) + " or more, " + census.recentlyUnreachable()
+                            + AuditText.span(half(threshold)) + " or more, " + census.recentlyUnreachable()
                             + " turned unreachable), more than " + AuditText.share(rules.massSilenceShare())
                             + ": the control plane is probably the one cut off, so no host is marked unreachable and"
                             + " nothing destructive runs until it ends")), Optional.of(new SilenceHold(now)));
@@ -78,7 +78,7 @@ public final class SilenceGuard {
     private record Census(List<HostView> silent, List<UUID> quiet, int recentlyUnreachable, int tracked) {
         static Census take(List<HostView> hosts, Instant now, MonitorRules rules) {
             Duration threshold = rules.unreachableAfter();
-            Instant quietSince = now.minus(threshold.dividedBy(2));
+            Instant quietSince = now.minus(half(threshold));
             List<HostView> silent = new ArrayList<>();
             List<UUID> quiet = new ArrayList<>();
             int recentlyUnreachable = 0;
@@ -109,6 +109,11 @@ public final class SilenceGuard {
             return !silent.isEmpty() && tracked >= rules.massSilenceMinHosts()
                     && goneSilent() > rules.massSilenceShare() * tracked;
         }
+    }
+
+    /** Half the threshold: a host silent this long is quiet. */
+    private static Duration half(Duration threshold) {
+        return Duration.ofNanos(threshold.toNanos() / 2);
     }
 
     /** When the host's silence starts to count: its last sign of life, or the failover floor if later. */

@@ -103,7 +103,10 @@ final class WorkloadRules {
 
     /**
      * Starting/resuming (target running), pausing (paused), stopping (stopped): the target reported completes the
-     * command at once; anything else settled, or absence, decides only from a report received past the grace.
+     * command at once; anything else settled, or absence, decides only from a report received past the grace. A
+     * stack gone past the grace is an error after a start or resume, and stopped after a pause or a stop (the seed
+     * settled an absent pausing stack as paused, which the next pass then stopped as orphaned: two audited changes
+     * for one fact, the first untrue).
      */
     private static Verdict changing(Evidence e, WorkloadStatus target, Duration grace) {
         String command = command(e.row().status());
@@ -122,11 +125,8 @@ final class WorkloadRules {
             return settle(e.seen(), held + " and " + e.observed() + ": the " + command + " did not take");
         }
         String absent = held + " and absent from the host's report of " + e.reportAt();
-        return switch (target) {
-            case RUNNING -> settle(ERROR, absent + ": the " + command + " did not take");
-            case PAUSED -> settle(PAUSED, absent + ": settled as paused, the status the pause asked for");
-            default -> settle(STOPPED, absent + ": the stack is gone, so the stop took");
-        };
+        return target == RUNNING ? settle(ERROR, absent + ": the " + command + " did not take")
+                : settle(STOPPED, absent + ": the stack is gone");
     }
 
     /**

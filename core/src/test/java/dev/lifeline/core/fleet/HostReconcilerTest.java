@@ -140,6 +140,11 @@ class HostReconcilerTest {
         }
 
         @Test
+        void pausedOnTheHostIsLookedAtAgainAfterTheGraceInCaseTheDestroyWasLost() {
+            assertThat(plan(STOPPED, PAUSED, at(5)).nextCheck()).contains(at(6).plus(RULES.transientGrace()));
+        }
+
+        @Test
         void runningOnTheHostWasStartedOutsideTheControlPlane() {
             assertSettles(plan(STOPPED, RUNNING, at(5)), STOPPED, RUNNING, "started outside the control plane: "
                     + "running on the host in its report of 2026-03-01T12:00:05Z");
@@ -249,10 +254,10 @@ class HostReconcilerTest {
         }
 
         @Test
-        void absentPastTheGraceSettlesAsPaused() {
-            assertSettles(plan(PAUSING, (WorkloadStatus) null, at(121)), PAUSING, PAUSED,
-                    "pausing for 2m1s (grace 2m) and absent from the host's report of 2026-03-01T12:02:01Z: settled as"
-                            + " paused, the status the pause asked for");
+        void absentPastTheGraceIsStoppedInOnePassNotPausedAndThenOrphaned() {
+            assertSettles(plan(PAUSING, (WorkloadStatus) null, at(121)), PAUSING, STOPPED,
+                    "pausing for 2m1s (grace 2m) and absent from the host's report of 2026-03-01T12:02:01Z: the stack "
+                            + "is gone");
         }
 
         @ParameterizedTest
@@ -274,7 +279,7 @@ class HostReconcilerTest {
         void whoseStackVanishedPastTheGraceSettlesAsStopped() {
             assertSettles(plan(STOPPING, (WorkloadStatus) null, at(125)), STOPPING, STOPPED,
                     "stopping for 2m5s (grace 2m) and absent from the host's report of 2026-03-01T12:02:05Z: the stack "
-                            + "is gone, so the stop took");
+                            + "is gone");
         }
 
         @Test
