@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>keep the leases ({@link HostLeases#keep}: renewed, their row locks held until the commit, fair share taken);
  *   <li>read every tracked host, and which need planning (news, a due deadline, a change a person started since
- *       the previous pass);
+ *       the previous pass, a lease taken since the previous pass: at a replica's first pass, every host);
  *   <li>decide the passive rule: {@link SilenceGuard} over every tracked host (failover grace, mass silence);
  *   <li>read where the records and the reports of the hosts to plan differ ({@link MonitorReads#differences}: a
  *       settled row its report lists with the same status and detail cannot change a plan, so PostgreSQL leaves it
@@ -111,9 +111,9 @@ public final class MonitorPass {
 
     private Outcome decideAndApply(Handle handle, Instant now) {
         LeaseState leaseState = leases.keep(handle, now);
-        Instant changedSince = previousPass == null ? Instant.EPOCH : previousPass.minus(CLOCK_SKEW_MARGIN);
+        Instant takenAfter = previousPass == null ? Instant.EPOCH : previousPass;
         List<HostRow> hosts = MonitorReads.trackedHosts(handle, leases.replica().id(), leases.replica().startedAt(),
-                now, changedSince);
+                now, takenAfter.minus(CLOCK_SKEW_MARGIN), takenAfter);
 
         List<HostView> views = new ArrayList<>(hosts.size());
         Map<UUID, HostStatus> statuses = new HashMap<>();

@@ -110,6 +110,7 @@ class MonitorPassTest {
     void aPassReadsOnlyTheHostsWithNewsAndOfThemOnlyWhatChangedSoItsCostFollowsTheChange() {
         List<UUID> hosts = fleet.seed(team, 200, 10, T0);
         leaseAllTo("a");
+        assertThat(pass("a", T0).planned()).as("a replica's first pass looks at every host once").isEqualTo(200);
         fleet.twoChangesOn(hosts.subList(0, 2), T0.plusSeconds(1));
 
         PassResult result = pass("a", T0.plusSeconds(2));
@@ -153,13 +154,14 @@ class MonitorPassTest {
         Instant started = T0.plusSeconds(5);
         assertThat(fleet.userChanges(app, WorkloadStatus.STOPPED, WorkloadStatus.STARTING, started)).isTrue();
         PassResult noticed = pass("a", T0.plusSeconds(20));
-        fleet.heartbeat(host, started.plus(Duration.ofMinutes(2)).plusSeconds(5)); // still stopped on the host
-        PassResult beforeDeadline = pass("a", started.plus(Duration.ofMinutes(1)));
-        PassResult afterDeadline = pass("a", started.plus(Duration.ofMinutes(2)).plusSeconds(10));
+        Instant deadline = started.plus(RULES.transientGrace());
+        fleet.heartbeat(host, deadline.plusSeconds(5)); // still stopped on the host
+        for (Instant t = T0.plusSeconds(30); t.isBefore(deadline); t = t.plusSeconds(10)) {
+            assertThat(pass("a", t).planned()).as("at %s", t).isZero();
+        }
+        PassResult afterDeadline = pass("a", deadline.plusSeconds(10));
 
         assertThat(noticed.planned()).isEqualTo(1);
-        assertThat(fleet.status(app)).isEqualTo(WorkloadStatus.STOPPED);
-        assertThat(beforeDeadline.planned()).isZero();
         assertThat(afterDeadline.planned()).isEqualTo(1);
         assertThat(fleet.audit()).extracting(AuditEvent::before, AuditEvent::after)
                 .containsExactly(tuple("starting", "stopped"));
@@ -186,6 +188,50 @@ class MonitorPassTest {
         assertThat(fleet.audit()).isEmpty();
         assertThat(fleet.nextCheckAt(host)).isEqualTo(T0.plusSeconds(2));
         assertThat(pass("a", T0.plusSeconds(12)).planned()).isEqualTo(1);
+    }
+
+    @Test
+    void aHostBackWithTheReportItSentBeforeItsSilenceIsReconciledSinceTheIngestMadeItDue() {
+        UUID host = fleet.host(team, HostStatus.ONLINE, T0);
+        long app = fleet.workload(host, "app", WorkloadStatus.RUNNING, LONG_AGO);
+        fleet.report(host, T0, new ReportedWorkload("app", WorkloadStatus.RUNNING, null));
+        leaseAllTo("a");
+        pass("a", T0.plusSeconds(1));
+        db.jdbi().useHandle(h -> h.execute(
+                "UPDATE hosts SET status = 'unreachable'; UPDATE workloads SET status = 'missing'"));
+
+        fleet.comesBackUnchanged(host, T0.plusSeconds(300));
+        PassResult back = pass("a", T0.plusSeconds(301));
+
+        assertThat(back.planned()).isEqualTo(1);
+        assertThat(fleet.status(app)).isEqualTo(WorkloadStatus.RUNNING);
+        assertThat(fleet.nextCheckAt(host)).isNull();
+    }
+
+    @Test
+    void aCommandStartedBeforeItsHostChangedReplicaIsWatchedByTheNewHolder() {
+        List<UUID> hosts = fleet.seed(team, 10, 3, T0);
+        splitBetweenTwoReplicas(); // 5 and 5
+        UUID ofB = db.jdbi().withHandle(h -> h.createQuery("SELECT host_id FROM leases WHERE holder = 'b' LIMIT 1")
+                .mapTo(UUID.class).one());
+        long app = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT id FROM workloads WHERE host_id = :host AND name = 'w0'").bind("host", ofB)
+                .mapTo(Long.class).one());
+        Instant started = T0.plusSeconds(12);
+        fleet.userChanges(app, WorkloadStatus.RUNNING, WorkloadStatus.STOPPING, started); // b dies before its pass
+        for (int s = 20; s <= 60; s += 10) {
+            fleet.everyoneHeartbeats(T0.plusSeconds(s));
+            pass("a", T0.plusSeconds(s)); // a's passes, from T0 + 20 s on, look for changes after its previous one
+        }
+        assertThat(fleet.nextCheckAt(ofB)).as("a took b's host after its lease ran out and planned it")
+                .isEqualTo(started.plus(RULES.transientGrace()));
+
+        Instant late = started.plus(RULES.transientGrace()).plusSeconds(10);
+        fleet.everyoneHeartbeats(late); // the host still reports w0 running: the stop did not take
+        pass("a", late);
+
+        assertThat(hosts).contains(ofB);
+        assertThat(fleet.status(app)).isEqualTo(WorkloadStatus.RUNNING);
     }
 
     @Test

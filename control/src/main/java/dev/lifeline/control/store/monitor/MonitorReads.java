@@ -25,12 +25,13 @@ public final class MonitorReads {
 
     /**
      * Every host this replica holds a live lease for (the silence guard takes its census of them all), each with
-     * whether it needs planning now: news (a report not reconciled yet), a due deadline (a grace period ran out), or
-     * a workload that took a transient status after {@code changedSince} (a user's command started a change, which
-     * brings no report).
+     * whether it needs planning now: news (a report not reconciled yet), a due deadline (a grace period ran out), a
+     * workload that took a transient status after {@code changedSince} (a user's command started a change, which
+     * brings no report), or a lease taken after {@code takenAfter} (a host this replica did not watch before: what
+     * happened meanwhile is looked at once).
      */
     public static List<HostRow> trackedHosts(Handle handle, String replicaId, Instant replicaStartedAt, Instant now,
-            Instant changedSince) {
+            Instant changedSince, Instant takenAfter) {
         return handle.createQuery("""
                 WITH in_flight AS (
                     SELECT DISTINCT host_id FROM workloads
@@ -42,7 +43,8 @@ public final class MonitorReads {
                            h.next_check_at, h.report,
                            h.status <> 'unreachable'
                                AND (h.report_seq > h.reconciled_seq OR h.next_check_at <= :now
-                                    OR h.id IN (SELECT host_id FROM in_flight)) AS needs_plan
+                                    OR h.id IN (SELECT host_id FROM in_flight) OR l.acquired_at > :takenAfter)
+                               AS needs_plan
                     FROM leases l JOIN hosts h ON h.id = l.host_id
                     WHERE l.holder = :me AND l.expires_at > :now
                 )
@@ -56,7 +58,7 @@ public final class MonitorReads {
                 FROM tracked
                 """)
                 .bind("me", replicaId).bind("startedAt", SqlTime.at(replicaStartedAt)).bind("now", SqlTime.at(now))
-                .bind("changedSince", SqlTime.at(changedSince))
+                .bind("changedSince", SqlTime.at(changedSince)).bind("takenAfter", SqlTime.at(takenAfter))
                 .map((rs, ctx) -> new HostRow(rs.getObject("id", UUID.class), rs.getLong("team_id"),
                         HostStatus.fromWire(rs.getString("status")), SqlTime.read(rs, "status_since"),
                         SqlTime.read(rs, "last_heartbeat_at"), SqlTime.read(rs, "registered_at"),

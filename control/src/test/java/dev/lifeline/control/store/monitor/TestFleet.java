@@ -87,7 +87,17 @@ public final class TestFleet {
                     WHERE id = :host
                     """)
                     .bind("host", host).bind("report", json(stacks)).bind("at", SqlTime.at(at)).execute();
-            HostBack.announce(h, host);
+            HostBack.announce(h, host, at);
+        });
+    }
+
+    /** An unreachable host heartbeats again with the report it sent before it went silent (no news). */
+    public void comesBackUnchanged(UUID host, Instant at) {
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("""
+                    UPDATE hosts SET status = 'online', status_since = :at, last_heartbeat_at = :at WHERE id = :host
+                    """).bind("host", host).bind("at", SqlTime.at(at)).execute();
+            HostBack.announce(h, host, at);
         });
     }
 
