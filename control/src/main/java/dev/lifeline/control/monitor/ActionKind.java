@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /** What the monitor did, as its metrics count it ({@code lifeline_monitor_actions_total{kind}}). */
 public enum ActionKind {
-    SETTLE, RECORD, NOTE_DETAIL, DESTROY_ZOMBIE, MARK_UNREACHABLE, MARK_MISSING, HOLD_MASS_SILENCE, END_MASS_SILENCE_HOLD;
+    SETTLE, RECORD, NOTE_DETAIL, DESTROY_ZOMBIE, MARK_UNREACHABLE, MARK_MISSING, HOLD_MASS_SILENCE,
+    END_MASS_SILENCE_HOLD;
 
     public String tag() {
         return name().toLowerCase(Locale.ROOT);

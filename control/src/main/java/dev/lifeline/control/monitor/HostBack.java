@@ -9,8 +9,8 @@ import org.jdbi.v3.core.Handle;
  * What the ingest does, in the transaction that turns an unreachable host online: {@link #announce} makes the host due
  * for the monitor at once (stored: whichever replica holds its lease plans it at its next pass, even if the replica
  * that was told dies first, and even if the host's report did not change while it was away) and notifies channel
- * {@value #CHANNEL}, which PostgreSQL delivers at commit to every replica's {@link HostBackListener}: the one holding
- * the host's lease runs that pass at once.
+ * {@value #CHANNEL}, which PostgreSQL delivers at commit to every replica's {@link HostBackSubscriber}: the one
+ * holding the host's lease runs that pass at once.
  */
 public final class HostBack {
     public static final String CHANNEL = "lifeline_host_back";

@@ -30,18 +30,18 @@ public final class HostMonitor implements AutoCloseable {
     private final MonitorScheduler scheduler;
     private final MonitorMetrics metrics;
     private final MonitorPass pass;
-    private final HostBackListener listener;
+    private final HostBackSubscriber listener;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopped;
     private volatile PassResult lastPass;
 
     /**
-     * @param listen opens the connection the monitor LISTENs on for hosts that came back through another replica;
-     *     null: only {@link #hostCameBack} wakes it
+     * @param listen opens the connection the monitor LISTENs on for hosts that came back through another replica's
+     *     ingest; null where the composition root listens already and calls {@link #hostCameBack} itself
      */
     public HostMonitor(Jdbi jdbi, HostLeases leases, MonitorSettings settings, InstantSource clock,
-            MeterRegistry registry, MonitorScheduler scheduler, HostBackListener.Connections listen) {
+            MeterRegistry registry, MonitorScheduler scheduler, HostBackSubscriber.Connections listen) {
         this.jdbi = jdbi;
         this.leases = leases;
         this.settings = settings;
@@ -49,7 +49,7 @@ public final class HostMonitor implements AutoCloseable {
         this.scheduler = scheduler;
         this.metrics = new MonitorMetrics(registry);
         this.pass = new MonitorPass(jdbi, leases, settings.rules());
-        this.listener = listen == null ? null : new HostBackListener(listen, this::hostCameBack);
+        this.listener = listen == null ? null : new HostBackSubscriber(listen, this::hostCameBack);
     }
 
     /** Starts listening, runs the first pass at once and then one every interval. */

@@ -18,7 +18,8 @@ public final class SqlTime {
     private SqlTime() {}
 
     public static OffsetDateTime at(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        return instant == null ? null
+                : OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
     public static Instant read(ResultSet rs, String column) throws SQLException {

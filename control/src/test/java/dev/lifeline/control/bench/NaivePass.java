@@ -51,7 +51,8 @@ final class NaivePass {
         try (Connection c = data.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement news = c.prepareStatement("""
-                    SELECT id, status, status_since, last_heartbeat_at, registered_at, report_seq, report::text AS report
+                    SELECT id, status, status_since, last_heartbeat_at, registered_at, report_seq,
+                           report::text AS report
                     FROM hosts WHERE report_seq > reconciled_seq AND status <> 'unreachable'
                     """);
                     PreparedStatement workloads = c.prepareStatement(
@@ -68,7 +69,8 @@ final class NaivePass {
                             ON CONFLICT (host_id, name) DO NOTHING RETURNING team_id
                             """);
                     PreparedStatement zombie = c.prepareStatement("""
-                            INSERT INTO commands (id, team_id, host_id, workload, kind, state, actor, reason, created_at)
+                            INSERT INTO commands (id, team_id, host_id, workload, kind, state, actor, reason,
+                                                  created_at)
                             SELECT ?, team_id, host_id, name, 'destroy', 'pending', 'system', ?, ? FROM workloads
                             WHERE id = ? AND status = 'stopped' RETURNING team_id
                             """);
@@ -87,7 +89,8 @@ final class NaivePass {
                         UUID id = rs.getObject("id", UUID.class);
                         hosts.add(new News(new HostView(id, HostStatus.fromWire(rs.getString("status")),
                                 SqlTime.read(rs, "status_since"), heard, registered, registered),
-                                new HostReport(rs.getLong("report_seq"), heard, ReportJson.parse(rs.getString("report")))));
+                                new HostReport(rs.getLong("report_seq"), heard,
+                                        ReportJson.parse(rs.getString("report")))));
                     }
                 }
                 for (News host : hosts) {

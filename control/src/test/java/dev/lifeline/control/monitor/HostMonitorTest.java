@@ -101,6 +101,8 @@ class HostMonitorTest {
                     new ReportedWorkload("cache", WorkloadStatus.PAUSED, "paused"));
             await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.queuedCount() > 0);
             scheduler.runQueued();
+            db.jdbi().useHandle(h -> h.execute("SELECT pg_notify(?, ?)", HostBack.CHANNEL, host + " replica-2"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.queuedCount() > 0); // the ingest's form
 
             assertThat(fleet.status(app)).isEqualTo(WorkloadStatus.RUNNING);
             assertThat(fleet.status(cache)).isEqualTo(WorkloadStatus.PAUSED);
@@ -153,7 +155,7 @@ class HostMonitorTest {
         }
     }
 
-    private HostMonitor monitor(HostBackListener.Connections listen) {
+    private HostMonitor monitor(HostBackSubscriber.Connections listen) {
         HostLeases leases = new HostLeases(new Replica("replica-1", T0.minus(Duration.ofHours(1))),
                 SETTINGS.leasePeriod());
         return new HostMonitor(db.jdbi(), leases, SETTINGS, clock, registry, scheduler, listen);

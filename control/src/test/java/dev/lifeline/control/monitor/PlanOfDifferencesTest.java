@@ -72,7 +72,8 @@ class PlanOfDifferencesTest {
             }
             assertThat(actions).as("the generated hosts exercise the rules").isGreaterThan(300);
             assertThat(differences.values().stream().mapToInt(d -> d.rows().size()).sum())
-                    .as("matching settled rows were left out").isLessThan(hosts.stream().mapToInt(h -> h.rows().size()).sum());
+                    .as("matching settled rows were left out")
+                    .isLessThan(hosts.stream().mapToInt(h -> h.rows().size()).sum());
         }
     }
 

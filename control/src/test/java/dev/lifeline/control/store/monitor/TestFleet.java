@@ -188,7 +188,8 @@ public final class TestFleet {
 
     public void lease(UUID host, String holder, Instant acquiredAt, Instant expiresAt) {
         db.jdbi().useHandle(h -> h.createUpdate("""
-                INSERT INTO leases (host_id, holder, acquired_at, expires_at) VALUES (:host, :holder, :acquired, :expires)
+                INSERT INTO leases (host_id, holder, acquired_at, expires_at)
+                VALUES (:host, :holder, :acquired, :expires)
                 ON CONFLICT (host_id) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at,
                     expires_at = excluded.expires_at
                 """)

@@ -16,11 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens on {@link HostBack#CHANNEL} on a connection of its own (thread {@code lifeline-monitor-listen}) and hands
- * each host id to the monitor. A lost connection is opened again after a second; meanwhile the monitor's interval
- * still reconciles every host with news, only later.
+ * each host id to the monitor. A payload is the host's id, optionally followed by a space and the id of the replica
+ * whose ingest saw it. A lost connection is opened again after a second; meanwhile the monitor's interval still
+ * reconciles every host with news, only later. Not needed where the composition root already listens on the channel
+ * (the agent API's notifications) and calls {@link HostMonitor#hostCameBack} itself.
  */
-public final class HostBackListener implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HostBackListener.class);
+public final class HostBackSubscriber implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HostBackSubscriber.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
@@ -36,7 +38,7 @@ public final class HostBackListener implements AutoCloseable {
     private final CountDownLatch listening = new CountDownLatch(1);
     private final Thread thread;
 
-    public HostBackListener(Connections connections, Consumer<UUID> hostCameBack) {
+    public HostBackSubscriber(Connections connections, Consumer<UUID> hostCameBack) {
         this.connections = connections;
         this.hostCameBack = hostCameBack;
         this.thread = new Thread(this::listen, "lifeline-monitor-listen");
@@ -81,7 +83,7 @@ public final class HostBackListener implements AutoCloseable {
     private void deliver(String payload) {
         UUID host;
         try {
-            host = UUID.fromString(payload);
+            host = UUID.fromString(payload.strip().split(" ", 2)[0]);
         } catch (IllegalArgumentException e) {
             LOG.warn(KeyValues.line("event", "host_back_notice_ignored", "channel", HostBack.CHANNEL, "payload",
                     payload, "error", "not a host id"));
