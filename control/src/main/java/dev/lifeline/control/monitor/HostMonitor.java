@@ -89,6 +89,11 @@ public final class HostMonitor implements AutoCloseable {
         return Optional.ofNullable(lastPass);
     }
 
+    /** A pass has completed (readiness: the fleet has been looked at since this replica started). */
+    public boolean firstPassDone() {
+        return lastPass != null;
+    }
+
     /** Waits until this replica listens for other replicas' notices (a no-op without a listener). */
     public boolean awaitListening(Duration timeout) throws InterruptedException {
         return listener == null || listener.awaitListening(timeout);

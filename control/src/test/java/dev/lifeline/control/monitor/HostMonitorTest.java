@@ -51,7 +51,9 @@ class HostMonitorTest {
         UUID host = fleet.host(team, HostStatus.ONLINE, T0);
         fleet.report(host, T0, new ReportedWorkload("app", WorkloadStatus.RUNNING, "up"));
         try (HostMonitor monitor = monitor(null)) {
+            assertThat(monitor.firstPassDone()).isFalse();
             monitor.start();
+            assertThat(monitor.firstPassDone()).isTrue();
             assertThat(fleet.status(host, "app")).isEqualTo(WorkloadStatus.RUNNING);
             assertThat(scheduler.interval()).isEqualTo(Duration.ofSeconds(10));
 
