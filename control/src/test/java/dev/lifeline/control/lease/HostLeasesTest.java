@@ -39,7 +39,7 @@ class HostLeasesTest {
 
     @AfterEach
     void tearDown() {
-        db.close();
+        TestFleet.closeAndDrop(db);
     }
 
     @Test

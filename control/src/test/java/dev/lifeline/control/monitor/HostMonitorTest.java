@@ -43,7 +43,7 @@ class HostMonitorTest {
 
     @AfterEach
     void tearDown() {
-        db.close();
+        TestFleet.closeAndDrop(db);
     }
 
     @Test

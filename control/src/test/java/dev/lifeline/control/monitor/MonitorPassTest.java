@@ -48,7 +48,7 @@ class MonitorPassTest {
 
     @AfterEach
     void tearDown() {
-        db.close();
+        TestFleet.closeAndDrop(db);
     }
 
     @Test

@@ -54,7 +54,7 @@ class PlanExecutorTest {
 
     @AfterEach
     void tearDown() {
-        db.close();
+        TestFleet.closeAndDrop(db);
     }
 
     @Test

@@ -46,7 +46,8 @@ class PlanOfDifferencesTest {
     @Test
     void planningTheDifferencesGivesThePlanOfTheWholeHost() {
         Random random = new Random(20261206);
-        try (Database db = TestDatabases.fresh()) {
+        Database db = TestDatabases.fresh();
+        try {
             TestFleet fleet = new TestFleet(db);
             long team = fleet.team("default");
             List<Generated> hosts = new ArrayList<>();
@@ -74,6 +75,8 @@ class PlanOfDifferencesTest {
             assertThat(differences.values().stream().mapToInt(d -> d.rows().size()).sum())
                     .as("matching settled rows were left out")
                     .isLessThan(hosts.stream().mapToInt(h -> h.rows().size()).sum());
+        } finally {
+            TestFleet.closeAndDrop(db);
         }
     }
 

@@ -4,11 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.control.monitor.HostBack;
 import dev.lifeline.control.store.Database;
+import dev.lifeline.control.store.DatabaseUrl;
 import dev.lifeline.control.store.SqlTime;
+import dev.lifeline.control.store.TestDatabases;
 import dev.lifeline.core.fleet.HostStatus;
 import dev.lifeline.core.fleet.ReportedWorkload;
 import dev.lifeline.core.fleet.WorkloadStatus;
 import dev.lifeline.core.fleet.wire.ReportedStack;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +38,22 @@ public final class TestFleet {
 
     /** One row of the command queue. */
     public record CommandRow(UUID hostId, Long teamId, String workload, String kind, String state, String actor) {}
+
+    /**
+     * Closes a test database and drops it: the test server deletes its data dir file by file when the JVM exits,
+     * which with every database of a run kept takes longer than surefire lets a JVM take to exit.
+     */
+    public static void closeAndDrop(Database db) {
+        String name = db.jdbi().withHandle(h -> h.createQuery("SELECT current_database()").mapTo(String.class).one());
+        db.close();
+        DatabaseUrl server = TestDatabases.urlOf("postgres");
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), null);
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop test database " + name + ": " + e.getMessage(), e);
+        }
+    }
 
     public long team(String name) {
         return db.jdbi().withHandle(h -> h.createQuery(
