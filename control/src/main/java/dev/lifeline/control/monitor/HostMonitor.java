@@ -118,6 +118,15 @@ public final class HostMonitor implements AutoCloseable {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             metrics.passed(result, took);
             lastPass = result;
+            if (result.applied().count(ActionKind.HOLD_MASS_SILENCE) > 0) {
+                LOG.warn(KeyValues.line("event", "mass_silence_hold_began", "replica", leases.replica().id(),
+                        "tracked", result.tracked(), "effect", "no host marked unreachable, nothing destructive, "
+                                + "until the hosts are heard from again (audited)"));
+            }
+            if (result.applied().count(ActionKind.END_MASS_SILENCE_HOLD) > 0) {
+                LOG.info(KeyValues.line("event", "mass_silence_hold_ended", "replica", leases.replica().id(),
+                        "tracked", result.tracked()));
+            }
             if (result.applied().total() > 0) {
                 LOG.info(KeyValues.line("event", "monitor_pass", "replica", leases.replica().id(), "tracked",
                         result.tracked(), "planned", result.planned(), "changes", result.applied().total(),
