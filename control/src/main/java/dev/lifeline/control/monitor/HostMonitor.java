@@ -1,7 +1,6 @@
 package dev.lifeline.control.monitor;
 
 import dev.lifeline.control.lease.HostLeases;
-import dev.lifeline.control.store.monitor.FleetCounts;
 import dev.lifeline.core.log.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -63,7 +62,7 @@ public final class HostMonitor implements AutoCloseable {
         LOG.info(KeyValues.line("event", "monitor_started", "replica", leases.replica().id(), "interval_ms",
                 settings.interval().toMillis(), "lease_period_ms", settings.leasePeriod().toMillis(),
                 "unreachable_after_ms", settings.rules().unreachableAfter().toMillis()));
-        scheduler.every(settings.interval(), this::tick);
+        scheduler.every(settings.interval(), this::runPass);
     }
 
     /**
@@ -97,15 +96,6 @@ public final class HostMonitor implements AutoCloseable {
     /** Waits until this replica listens for other replicas' notices (a no-op without a listener). */
     public boolean awaitListening(Duration timeout) throws InterruptedException {
         return listener == null || listener.awaitListening(timeout);
-    }
-
-    private void tick() {
-        runPass();
-        try {
-            metrics.counted(jdbi.withHandle(FleetCounts::read));
-        } catch (RuntimeException e) {
-            LOG.warn(KeyValues.line("event", "fleet_count_failed", "error", rootMessage(e)));
-        }
     }
 
     private void runPass() {

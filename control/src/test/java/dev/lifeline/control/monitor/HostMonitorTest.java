@@ -68,7 +68,7 @@ class HostMonitorTest {
     }
 
     @Test
-    void exportsHostsAndWorkloadsByStatusPassDurationAndActionsByKind() {
+    void exportsPassDurationActionsByKindAndTheLeasesItHolds() {
         UUID host = fleet.host(team, HostStatus.ONLINE, T0);
         fleet.report(host, T0, new ReportedWorkload("app", WorkloadStatus.RUNNING, "up"),
                 new ReportedWorkload("db", WorkloadStatus.STOPPED, null));
@@ -76,15 +76,11 @@ class HostMonitorTest {
         try (HostMonitor monitor = monitor(null)) {
             monitor.start();
 
-            assertThat(gauge("lifeline.hosts", "online")).isEqualTo(1);
-            assertThat(gauge("lifeline.hosts", "unreachable")).isEqualTo(1);
-            assertThat(gauge("lifeline.hosts", "draining")).isZero();
-            assertThat(gauge("lifeline.workloads", "running")).isEqualTo(1);
-            assertThat(gauge("lifeline.workloads", "stopped")).isEqualTo(1);
-            assertThat(registry.get("lifeline.monitor.actions").tag("kind", "record").counter().count())
+            assertThat(registry.get("lifeline.control.monitor.actions").tag("kind", "record").counter().count())
                     .isEqualTo(2);
-            assertThat(registry.get("lifeline.monitor.pass").timer().count()).isEqualTo(1);
-            assertThat(registry.get("lifeline.monitor.leases.held").gauge().value()).isEqualTo(2);
+            assertThat(registry.get("lifeline.control.monitor.pass").timer().count()).isEqualTo(1);
+            assertThat(registry.get("lifeline.control.monitor.leases.held").gauge().value()).isEqualTo(2);
+            assertThat(registry.get("lifeline.control.monitor.mass.silence.hold").gauge().value()).isZero();
         }
     }
 
@@ -148,7 +144,7 @@ class HostMonitorTest {
             fleet.report(host, clock.advance(Duration.ofSeconds(10)),
                     new ReportedWorkload("app", WorkloadStatus.RUNNING, "up"));
             scheduler.tick();
-            assertThat(registry.get("lifeline.monitor.pass.failures").counter().count()).isEqualTo(1);
+            assertThat(registry.get("lifeline.control.monitor.pass.failures").counter().count()).isEqualTo(1);
 
             db.jdbi().useHandle(h -> h.execute("ALTER TABLE workloads_away RENAME TO workloads"));
             clock.advance(Duration.ofSeconds(10));
@@ -161,10 +157,6 @@ class HostMonitorTest {
         HostLeases leases = new HostLeases(new Replica("replica-1", T0.minus(Duration.ofHours(1))),
                 SETTINGS.leasePeriod());
         return new HostMonitor(db.jdbi(), leases, SETTINGS, clock, registry, scheduler, listen);
-    }
-
-    private double gauge(String name, String status) {
-        return registry.get(name).tag("status", status).gauge().value();
     }
 
     private String databaseName() {
