@@ -8,11 +8,12 @@ import dev.lifeline.core.fleet.WorkloadRules.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The host monitor's active rules: one online (or draining) host's workload records against its latest report.
@@ -73,11 +74,11 @@ public final class HostReconciler {
         if (!host.isReachable() || report == null) {
             return HostPlan.none();
         }
-        Map<String, ReportedWorkload> listed = new TreeMap<>();
+        Map<String, ReportedWorkload> listed = HashMap.newHashMap(report.workloads().size());
         report.workloads().forEach(w -> listed.put(w.name(), w));
         List<MonitorAction> actions = new ArrayList<>();
         Instant nextCheck = null;
-        for (WorkloadRecord row : byName(rows).values()) {
+        for (WorkloadRecord row : byName(rows)) {
             ReportedWorkload seen = listed.remove(row.name());
             switch (WorkloadRules.judge(row, seen, report, rules)) {
                 case Verdict.Stand stand -> { }
@@ -97,7 +98,8 @@ public final class HostReconciler {
                 actions.add(new NoteDetail(host.id(), row.id(), seen.detail()));
             }
         }
-        for (ReportedWorkload stack : listed.values()) {
+        for (ReportedWorkload stack : listed.values().stream().sorted(Comparator.comparing(ReportedWorkload::name))
+                .toList()) {
             if (!stack.status().isTransient()) {
                 actions.add(new RecordWorkload(host.id(), stack.name(), stack.status(), stack.detail(),
                         "discovered: the host's report of " + AuditText.at(report.receivedAt()) + " lists it "
@@ -107,15 +109,17 @@ public final class HostReconciler {
         return new HostPlan(actions, Optional.ofNullable(nextCheck));
     }
 
-    private static Map<String, WorkloadRecord> byName(List<WorkloadRecord> rows) {
-        Map<String, WorkloadRecord> byName = new TreeMap<>();
-        for (WorkloadRecord row : rows) {
-            if (byName.put(row.name(), row) != null) {
-                throw new IllegalArgumentException("two workload records are named '" + row.name()
+    /** The rows in name order (a pass plans thousands of hosts: a sorted copy, not a tree). */
+    private static List<WorkloadRecord> byName(List<WorkloadRecord> rows) {
+        List<WorkloadRecord> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(WorkloadRecord::name));
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).name().equals(sorted.get(i - 1).name())) {
+                throw new IllegalArgumentException("two workload records are named '" + sorted.get(i).name()
                         + "' on one host; the store keeps (host, name) unique, so the rows given were not one host's");
             }
         }
-        return byName;
+        return sorted;
     }
 
     private static Instant earliest(Instant a, Instant b) {
