@@ -33,14 +33,16 @@ class DatabaseTest {
         try (Database first = TestDatabases.fresh()) {
             String name = first.jdbi().withHandle(h -> h.createQuery("SELECT current_database()")
                     .mapTo(String.class).one());
-            String applied = "SELECT count(*) FROM flyway_schema_history WHERE success";
-            int once = first.jdbi().withHandle(h -> h.createQuery(applied).mapTo(Integer.class).one());
-            assertThat(once).isPositive();
+            int applied = appliedMigrations(first);
             try (Database again = Database.open(TestDatabases.urlOf(name), 2)) {
-                int twice = again.jdbi().withHandle(h -> h.createQuery(applied).mapTo(Integer.class).one());
-                assertThat(twice).isEqualTo(once);
+                assertThat(appliedMigrations(again)).isEqualTo(applied).isPositive();
             }
         }
+    }
+
+    private static int appliedMigrations(Database db) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM flyway_schema_history WHERE success")
+                .mapTo(Integer.class).one());
     }
 
     @Test

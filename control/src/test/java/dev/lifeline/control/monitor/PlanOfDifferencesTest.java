@@ -1,0 +1,122 @@
+package dev.lifeline.control.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeline.control.store.Database;
+import dev.lifeline.control.store.SqlTime;
+import dev.lifeline.control.store.TestDatabases;
+import dev.lifeline.control.store.monitor.HostDifferences;
+import dev.lifeline.control.store.monitor.HostRow;
+import dev.lifeline.control.store.monitor.MonitorReads;
+import dev.lifeline.control.store.monitor.TestFleet;
+import dev.lifeline.core.fleet.HostPlan;
+import dev.lifeline.core.fleet.HostReconciler;
+import dev.lifeline.core.fleet.HostReport;
+import dev.lifeline.core.fleet.HostStatus;
+import dev.lifeline.core.fleet.MonitorRules;
+import dev.lifeline.core.fleet.ReportedWorkload;
+import dev.lifeline.core.fleet.WorkloadRecord;
+import dev.lifeline.core.fleet.WorkloadStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pass plans each host from where its records and report differ ({@link MonitorReads#differences}), not from all
+ * of them: that must give exactly the plan of the whole host. Checked through the real query on hosts of random
+ * records and reports (every recorded status against every reported one, equal and different details, graces run
+ * out or not), with and without a mass-silence hold.
+ */
+class PlanOfDifferencesTest {
+    private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
+    private static final MonitorRules RULES = MonitorRules.defaults();
+    private static final List<String> DETAILS = Arrays.asList(null, "up", "2/3 up");
+    private static final List<String> NAMES = List.of("app", "db", "cache", "web", "proxy", "worker", "cron");
+
+    /** One generated host: what it stored and what it reported. */
+    private record Generated(UUID id, Instant heardAt, List<WorkloadRecord> rows, List<ReportedWorkload> report) {}
+
+    @Test
+    void planningTheDifferencesGivesThePlanOfTheWholeHost() {
+        Random random = new Random(20261206);
+        Database db = TestDatabases.fresh();
+        try {
+            TestFleet fleet = new TestFleet(db);
+            long team = fleet.team("default");
+            List<Generated> hosts = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                hosts.add(generate(fleet, team, random));
+            }
+            Map<UUID, HostDifferences> differences = db.jdbi().inTransaction(
+                    h -> MonitorReads.differences(h, hosts.stream().map(Generated::id).toList()));
+
+            int actions = 0;
+            for (Generated host : hosts) {
+                HostRow row = new HostRow(host.id(), team, HostStatus.ONLINE, NOW.minusSeconds(3600), host.heardAt(),
+                        NOW.minusSeconds(7200), NOW.minusSeconds(7200), 1, 0, null, true, HostRow.Report.READABLE);
+                HostReport whole = new HostReport(1, host.heardAt(), host.report());
+                for (boolean holding : List.of(false, true)) {
+                    HostPlan expected = HostReconciler.plan(row.view(), host.rows(), whole, NOW, RULES, holding);
+                    HostPlan planned = MonitorPass.plan(row, differences.getOrDefault(host.id(),
+                            HostDifferences.none()), NOW, RULES, holding);
+                    assertThat(planned).as("host %s, holding %s: rows %s, report %s", host.id(), holding, host.rows(),
+                            host.report()).isEqualTo(expected);
+                    actions += expected.actions().size();
+                }
+            }
+            assertThat(actions).as("the generated hosts exercise the rules").isGreaterThan(300);
+            assertThat(differences.values().stream().mapToInt(d -> d.rows().size()).sum())
+                    .as("matching settled rows were left out")
+                    .isLessThan(hosts.stream().mapToInt(h -> h.rows().size()).sum());
+        } finally {
+            TestFleet.closeAndDrop(db);
+        }
+    }
+
+    private static Generated generate(TestFleet fleet, long team, Random random) {
+        Instant heard = NOW.minusSeconds(random.nextInt(30));
+        UUID id = fleet.host(team, HostStatus.ONLINE, heard);
+        List<String> names = new ArrayList<>(NAMES);
+        Collections.shuffle(names, random);
+        List<WorkloadRecord> rows = new ArrayList<>();
+        List<ReportedWorkload> report = new ArrayList<>();
+        int recorded = random.nextInt(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String detail = DETAILS.get(random.nextInt(DETAILS.size()));
+            if (i < recorded) {
+                WorkloadStatus status = WorkloadStatus.values()[random.nextInt(WorkloadStatus.values().length)];
+                Instant since = NOW.minus(Duration.ofSeconds(random.nextInt(20 * 60)));
+                long workload = fleet.workload(id, name, status, since);
+                fleet.setDetail(workload, detail);
+                rows.add(new WorkloadRecord(workload, name, status, SqlTime.at(since).toInstant(), detail));
+                if (random.nextInt(4) == 0) {
+                    continue; // absent from the report
+                }
+                boolean same = random.nextBoolean();
+                WorkloadStatus reported = same && status != WorkloadStatus.MISSING ? status : reportable(random);
+                report.add(new ReportedWorkload(name, reported, same ? detail : DETAILS.get(random.nextInt(3))));
+            } else if (random.nextInt(3) == 0) {
+                report.add(new ReportedWorkload(name, reportable(random), detail)); // a stack with no record
+            }
+        }
+        fleet.report(id, heard, report.toArray(ReportedWorkload[]::new));
+        return new Generated(id, heard, rows, report);
+    }
+
+    private static WorkloadStatus reportable(Random random) {
+        while (true) {
+            WorkloadStatus s = WorkloadStatus.values()[random.nextInt(WorkloadStatus.values().length)];
+            if (s != WorkloadStatus.MISSING) {
+                return s;
+            }
+        }
+    }
+}
