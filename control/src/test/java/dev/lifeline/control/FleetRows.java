@@ -1,6 +1,6 @@
 package dev.lifeline.control;
 
-import static dev.lifeline.control.store.Timestamps.utc;
+import static dev.lifeline.control.store.SqlTime.at;
 
 import dev.lifeline.control.auth.TokenKind;
 import dev.lifeline.control.auth.TokenStore;
@@ -21,7 +21,7 @@ public final class FleetRows {
     public long team(String name) {
         return jdbi.withHandle(h -> h.createQuery("INSERT INTO teams (name, created_at) VALUES (:n, :t) "
                 + "ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id").bind("n", name)
-                .bind("t", utc(T0)).mapTo(Long.class).one());
+                .bind("t", at(T0)).mapTo(Long.class).one());
     }
 
     /** A team token's secret. */
@@ -38,8 +38,8 @@ public final class FleetRows {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO hosts (id, team_id, hostname, status, status_since, "
                 + "agent_version, registered_at, last_heartbeat_at) VALUES (:id, :team, :hostname, :status, :t0, "
                 + ":version, :t0, :hb)").bind("id", id).bind("team", team).bind("hostname", hostname)
-                .bind("status", status).bind("t0", utc(T0)).bind("version", agentVersion)
-                .bind("hb", utc(lastHeartbeat)).execute());
+                .bind("status", status).bind("t0", at(T0)).bind("version", agentVersion)
+                .bind("hb", at(lastHeartbeat)).execute());
         return id;
     }
 
@@ -47,15 +47,15 @@ public final class FleetRows {
         return jdbi.withHandle(h -> h.createQuery("INSERT INTO workloads (host_id, team_id, name, status, "
                 + "status_since, last_updated, detail) VALUES (:host, :team, :name, :status, :t0, :t0, :detail) "
                 + "RETURNING id").bind("host", host).bind("team", team).bind("name", name).bind("status", status)
-                .bind("t0", utc(T0)).bind("detail", detail).mapTo(Long.class).one());
+                .bind("t0", at(T0)).bind("detail", detail).mapTo(Long.class).one());
     }
 
     public long audit(Long team, UUID host, String workload, String actorKind, String action, String outcome,
-            Instant at) {
+            Instant when) {
         return jdbi.withHandle(h -> h.createQuery("INSERT INTO audit_events (at, team_id, host_id, workload, "
                 + "actor_kind, actor, action, reason, outcome, error, before_status, after_status) VALUES (:at, "
                 + ":team, :host, :workload, :kind, :actor, :action, 'test', :outcome, :error, 'running', 'stopped') "
-                + "RETURNING id").bind("at", utc(at)).bind("team", team).bind("host", host)
+                + "RETURNING id").bind("at", at(when)).bind("team", team).bind("host", host)
                 .bind("workload", workload).bind("kind", actorKind)
                 .bind("actor", actorKind.equals("user") ? "admin" : "monitor").bind("action", action)
                 .bind("outcome", outcome).bind("error", outcome.equals("error") ? "boom" : null)
@@ -63,14 +63,14 @@ public final class FleetRows {
     }
 
     /** A command row as the queue and the agent's results leave it. */
-    public UUID command(long team, UUID host, String workload, String kind, String state, Instant at) {
+    public UUID command(long team, UUID host, String workload, String kind, String state, Instant createdAt) {
         UUID id = UUID.randomUUID();
         boolean finished = state.equals("done") || state.equals("failed");
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO commands (id, team_id, host_id, workload, kind, state, actor, "
                 + "reason, created_at, finished_at, error) VALUES (:id, :team, :host, :workload, :kind, :state, "
                 + "'admin', '', :at, :finished, :error)").bind("id", id).bind("team", team).bind("host", host)
-                .bind("workload", workload).bind("kind", kind).bind("state", state).bind("at", utc(at))
-                .bind("finished", finished ? utc(at.plusSeconds(60)) : null)
+                .bind("workload", workload).bind("kind", kind).bind("state", state).bind("at", at(createdAt))
+                .bind("finished", finished ? at(createdAt.plusSeconds(60)) : null)
                 .bind("error", state.equals("failed") ? "restic: repository locked" : null).execute());
         return id;
     }

@@ -1,6 +1,6 @@
 package dev.lifeline.control;
 
-import static dev.lifeline.control.store.Timestamps.utc;
+import static dev.lifeline.control.store.SqlTime.at;
 
 import dev.lifeline.control.api.CommandSubmission;
 import dev.lifeline.core.fleet.WorkloadStatus;
@@ -39,7 +39,7 @@ public final class StoredCommands implements CommandSubmission {
                         + ": wait until it settles");
             }
             UUID id = UUID.randomUUID();
-            var now = utc(clock.instant());
+            var now = at(clock.instant());
             h.createUpdate("INSERT INTO commands (id, team_id, host_id, workload, kind, state, actor, reason, "
                     + "created_at) VALUES (:id, :team, :host, :workload, :kind, 'pending', :actor, :reason, :now)")
                     .bind("id", id).bind("team", row.get().team()).bind("host", order.host())

@@ -1,6 +1,6 @@
 package dev.lifeline.cli.fleet;
 
-import static dev.lifeline.control.store.Timestamps.utc;
+import static dev.lifeline.control.store.SqlTime.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,18 +49,18 @@ class FleetCliTest {
             h.createUpdate("INSERT INTO hosts (id, team_id, hostname, status, status_since, agent_version, "
                     + "registered_at, last_heartbeat_at) VALUES (:web, :team, 'web-1', 'online', :now, '0.1.0', :now, "
                     + ":now), (:db, :team, 'db-1', 'unreachable', :now, '0.1.0', :now, :old)").bind("web", web)
-                    .bind("db", db).bind("team", team).bind("now", utc(now)).bind("old", utc(now.minusSeconds(600)))
+                    .bind("db", db).bind("team", team).bind("now", at(now)).bind("old", at(now.minusSeconds(600)))
                     .execute();
             h.createUpdate("INSERT INTO workloads (host_id, team_id, name, status, status_since, last_updated, detail)"
                     + " VALUES (:web, :team, 'shop', 'running', :now, :now, '3/3 containers up'), (:db, :team, "
                     + "'postgres', 'missing', :now, :now, NULL)").bind("web", web).bind("db", db).bind("team", team)
-                    .bind("now", utc(now)).execute();
+                    .bind("now", at(now)).execute();
             h.createUpdate("INSERT INTO audit_events (at, team_id, host_id, workload, actor_kind, actor, action, "
                     + "reason, outcome, before_status, after_status) VALUES (:old, :team, :db, NULL, 'system', "
                     + "'monitor', 'host_unreachable', 'no heartbeat for 90s', 'ok', 'online', 'unreachable'), (:now, "
                     + ":team, :db, 'postgres', 'system', 'monitor', 'workload_missing', 'host unreachable', 'ok', "
-                    + "'running', 'missing')").bind("team", team).bind("db", db).bind("now", utc(now))
-                    .bind("old", utc(now.minusSeconds(7200))).execute();
+                    + "'running', 'missing')").bind("team", team).bind("db", db).bind("now", at(now))
+                    .bind("old", at(now.minusSeconds(7200))).execute();
         });
     }
 

@@ -1,7 +1,7 @@
 package dev.lifeline.control.api;
 
-import static dev.lifeline.control.store.Timestamps.instant;
-import static dev.lifeline.control.store.Timestamps.utc;
+import static dev.lifeline.control.store.SqlTime.read;
+import static dev.lifeline.control.store.SqlTime.at;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -44,10 +44,10 @@ public final class FleetQueries {
             + "delivered_at, finished_at, error";
     private static final RowMapper<Workload> WORKLOAD = (rs, ctx) -> new Workload(rs.getLong("id"),
             rs.getObject("host_id", UUID.class), rs.getString("hostname"), rs.getString("team"), rs.getString("name"),
-            rs.getString("status"), instant(rs, "status_since"), instant(rs, "last_updated"), rs.getString("detail"));
+            rs.getString("status"), read(rs, "status_since"), read(rs, "last_updated"), rs.getString("detail"));
     private static final RowMapper<Command> COMMAND = (rs, ctx) -> command(rs);
     private static final RowMapper<AuditEvent> AUDIT = (rs, ctx) -> new AuditEvent(rs.getLong("id"),
-            instant(rs, "at"), rs.getString("team"), rs.getObject("host_id", UUID.class), rs.getString("hostname"),
+            read(rs, "at"), rs.getString("team"), rs.getObject("host_id", UUID.class), rs.getString("hostname"),
             rs.getString("workload"), rs.getString("actor_kind"), rs.getString("actor"), rs.getString("action"),
             rs.getString("reason"), rs.getString("outcome"), rs.getString("error"), rs.getString("before_status"),
             rs.getString("after_status"));
@@ -60,8 +60,8 @@ public final class FleetQueries {
         this.jdbi = jdbi;
         this.json = json;
         this.hostMapper = (rs, ctx) -> new Host(rs.getObject("id", UUID.class), rs.getString("hostname"),
-                rs.getString("team"), rs.getString("status"), instant(rs, "status_since"),
-                instant(rs, "last_heartbeat_at"), rs.getString("agent_version"), instant(rs, "registered_at"),
+                rs.getString("team"), rs.getString("status"), read(rs, "status_since"),
+                read(rs, "last_heartbeat_at"), rs.getString("agent_version"), read(rs, "registered_at"),
                 counts(rs.getString("counts")));
     }
 
@@ -125,7 +125,7 @@ public final class FleetQueries {
         return jdbi.withHandle(h -> where.bindTo(h.createQuery(sql)).map((rs, ctx) -> new BackupStatus(
                 rs.getObject("w_host_id", UUID.class), rs.getString("hostname"), rs.getString("team"),
                 rs.getString("w_name"), rs.getString("w_status"), rs.getString("w_detail"),
-                rs.getObject("id") == null ? null : command(rs), instant(rs, "last_ok"))).list());
+                rs.getObject("id") == null ? null : command(rs), read(rs, "last_ok"))).list());
     }
 
     /** Newest first; {@code before} is the id of the previous page's last event. */
@@ -133,8 +133,8 @@ public final class FleetQueries {
         Conditions where = scoped(scope, "a.team_id").add("a.host_id = :host", "host", f.host())
                 .add("a.workload = :workload", "workload", f.workload()).add("a.action = :action", "action", f.action())
                 .add("a.actor_kind = :actorKind", "actorKind", f.actorKind())
-                .add("a.outcome = :outcome", "outcome", f.outcome()).add("a.at >= :since", "since", utc(f.since()))
-                .add("a.at < :until", "until", utc(f.until())).add("a.id < :before", "before", f.before());
+                .add("a.outcome = :outcome", "outcome", f.outcome()).add("a.at >= :since", "since", at(f.since()))
+                .add("a.at < :until", "until", at(f.until())).add("a.id < :before", "before", f.before());
         List<AuditEvent> rows = jdbi.withHandle(h -> where.bindTo(h.createQuery("SELECT a.id, a.at, t.name AS team, "
                 + "a.host_id, h.hostname, a.workload, a.actor_kind, a.actor, a.action, a.reason, a.outcome, a.error, "
                 + "a.before_status, a.after_status FROM audit_events a LEFT JOIN teams t ON t.id = a.team_id "
@@ -160,8 +160,8 @@ public final class FleetQueries {
     private static Command command(ResultSet rs) throws SQLException {
         return new Command(rs.getObject("id", UUID.class), rs.getObject("host_id", UUID.class),
                 rs.getString("workload"), rs.getString("kind"), rs.getString("state"),
-                rs.getString("actor"), rs.getString("reason"), instant(rs, "created_at"),
-                instant(rs, "delivered_at"), instant(rs, "finished_at"),
+                rs.getString("actor"), rs.getString("reason"), read(rs, "created_at"),
+                read(rs, "delivered_at"), read(rs, "finished_at"),
                 rs.getString("error"));
     }
 

@@ -1,7 +1,7 @@
 package dev.lifeline.control.auth;
 
-import static dev.lifeline.control.store.Timestamps.instant;
-import static dev.lifeline.control.store.Timestamps.utc;
+import static dev.lifeline.control.store.SqlTime.read;
+import static dev.lifeline.control.store.SqlTime.at;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** The teams table. */
 public final class TeamStore {
     private static final RowMapper<Team> TEAM = (rs, ctx) -> new Team(rs.getLong("id"), rs.getString("name"),
-            instant(rs, "created_at"));
+            read(rs, "created_at"));
 
     private final Jdbi jdbi;
 
@@ -25,7 +25,7 @@ public final class TeamStore {
     public Optional<Team> create(Handle h, String name, Instant now) {
         return h.createQuery("INSERT INTO teams (name, created_at) VALUES (:name, :now) "
                 + "ON CONFLICT (name) DO NOTHING RETURNING id, name, created_at")
-                .bind("name", name).bind("now", utc(now)).map(TEAM).findOne();
+                .bind("name", name).bind("now", at(now)).map(TEAM).findOne();
     }
 
     /** The team {@code name}, created when missing (the {@code default} team at first start). */

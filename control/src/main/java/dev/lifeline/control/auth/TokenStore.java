@@ -1,7 +1,7 @@
 package dev.lifeline.control.auth;
 
-import static dev.lifeline.control.store.Timestamps.instant;
-import static dev.lifeline.control.store.Timestamps.utc;
+import static dev.lifeline.control.store.SqlTime.read;
+import static dev.lifeline.control.store.SqlTime.at;
 
 import dev.lifeline.control.auth.Authentication.Authenticated;
 import dev.lifeline.control.auth.Authentication.Refused;
@@ -20,8 +20,8 @@ public final class TokenStore {
     private static final String INFO_COLUMNS = "t.id, t.kind, tm.name AS team, t.name, t.created_at, t.used_at, "
             + "t.revoked_at";
     private static final RowMapper<TokenInfo> INFO = (rs, ctx) -> new TokenInfo(rs.getLong("id"),
-            rs.getString("kind"), rs.getString("team"), rs.getString("name"), instant(rs, "created_at"),
-            instant(rs, "used_at"), instant(rs, "revoked_at"));
+            rs.getString("kind"), rs.getString("team"), rs.getString("name"), read(rs, "created_at"),
+            read(rs, "used_at"), read(rs, "revoked_at"));
 
     private final Jdbi jdbi;
 
@@ -80,7 +80,7 @@ public final class TokenStore {
         return h.createQuery("INSERT INTO tokens (kind, team_id, sha256, name, created_at) "
                 + "VALUES (:kind, :team, :sha, :name, :now) ON CONFLICT (sha256) DO NOTHING RETURNING id")
                 .bind("kind", kind.wireName()).bind("team", teamId).bind("sha", Tokens.sha256(token))
-                .bind("name", name).bind("now", utc(now)).mapTo(Long.class).findOne();
+                .bind("name", name).bind("now", at(now)).mapTo(Long.class).findOne();
     }
 
     public Optional<TokenInfo> find(long id) {
@@ -106,7 +106,7 @@ public final class TokenStore {
      */
     public Optional<TokenInfo> revoke(Handle h, long id, Instant now) {
         h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL").bind("id", id)
-                .bind("now", utc(now)).execute();
+                .bind("now", at(now)).execute();
         return find(h, id);
     }
 }
