@@ -1,10 +1,10 @@
 package dev.lifeline.agent.journal;
 
 /** Formats one log line as {@code key=value} pairs; values with spaces, quotes or '=' are double-quoted. */
-final class KeyValues {
+public final class KeyValues {
     private KeyValues() {}
 
-    static String line(Object... keysAndValues) {
+    public static String line(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("keys and values must come in pairs");
         }
