@@ -59,10 +59,15 @@ public final class BackupBenchmark {
     /** How often the server is pinged, both while waiting for the reference's start and while probing a backup. */
     private static final long PROBE_MS = 20;
 
-    private enum Mode {
+    enum Mode {
         STOP_FALLBACK("stop, no snapshot (stop-mode fallback)", "stop", "stop-fallback"),
         STOP_BTRFS("stop, btrfs snapshot, early resume", "stop", "snapshot"),
-        PAUSE_BTRFS("pause, btrfs snapshot, early resume", "pause", "snapshot");
+        PAUSE_BTRFS("pause, btrfs snapshot, early resume", "pause", "snapshot"),
+        /** {@code --busy} only: stop mode on a copy of the btrfs data, with PostgreSQL's CHECKPOINT as prepare hook. */
+        STOP_BTRFS_CHECKPOINT("stop, btrfs snapshot, CHECKPOINT before the marker", "stop", "snapshot");
+
+        /** The three ways of the full benchmark. */
+        static final List<Mode> FULL = List.of(STOP_FALLBACK, STOP_BTRFS, PAUSE_BTRFS);
 
         final String title;
         final String quiesce;
@@ -85,8 +90,9 @@ public final class BackupBenchmark {
      * adds deleting the job's snapshots and retention ({@code restic forget} per data path); {@code resticSeconds}
      * is restic's own run for the data dir as the agent logs it ({@code backup_stored ... duration_ms}).
      */
-    private record Run(double downtimeMs, double probeOutageMs, double uploadSeconds, long uploadBytes,
-            double jobSeconds, double resticSeconds, double phaseSeconds, double childUserCpu, double childSystemCpu) {
+    record Run(double downtimeMs, double probeOutageMs, double uploadSeconds, long uploadBytes,
+            double jobSeconds, double resticSeconds, double phaseSeconds, double childUserCpu, double childSystemCpu,
+            double flushMs, double prepareMs, double stopMs, double snapshotMs) {
         /** The job's upload, from its uploading phase to its last data path stored (MB/s). */
         double uploadMbs() {
             return uploadBytes / 1e6 / uploadSeconds;
@@ -105,7 +111,7 @@ public final class BackupBenchmark {
 
     private final ObjectMapper json = Json.mapper();
     private final PodmanService podman;
-    private final Path work;
+    final Path work;
     private final Path password;
     private final long settleMillis;
     /** Where to keep each job's agent log (at debug level), or null; {@code --logs DIR}. */
@@ -118,10 +124,14 @@ public final class BackupBenchmark {
     private boolean pairsOnly;
     /** {@code --btrfs} (with {@code --upload-only}): plain restic of a btrfs subvolume against the snapshot job. */
     private boolean uploadBtrfs;
-    private final Map<Mode, Path> dataDirs = new LinkedHashMap<>();
+    /** {@code --busy}: the early resume of a busy app (data just written, a steady insert load), see {@link BusyApp}. */
+    private boolean busy;
+    /** {@code --dirty-mb N}: how much {@code --busy} writes into the data dir right before a job, without a sync. */
+    private int dirtyMegabytes;
+    final Map<Mode, Path> dataDirs = new LinkedHashMap<>();
     /** The btrfs loop device's image file, once made. */
     private Path btrfsImage;
-    private final Map<Mode, Path> socketDirs = new LinkedHashMap<>();
+    final Map<Mode, Path> socketDirs = new LinkedHashMap<>();
     private int repoCounter;
 
     private BackupBenchmark(PodmanService podman, Path work, long settleMillis) throws IOException {
@@ -147,6 +157,8 @@ public final class BackupBenchmark {
             bench.uploadOnly = BenchOutput.flag(args, "--upload-only");
             bench.pairsOnly = BenchOutput.flag(args, "--pairs");
             bench.uploadBtrfs = BenchOutput.flag(args, "--btrfs");
+            bench.busy = BenchOutput.flag(args, "--busy");
+            bench.dirtyMegabytes = intArg(args, "--dirty-mb", BusyApp.DEFAULT_DIRTY_MB);
             bench.run(scale, runs, args);
         } finally {
             Processes.run(List.of("rm", "-rf", "--one-file-system", work.toString()), Map.of(), null,
@@ -180,7 +192,9 @@ public final class BackupBenchmark {
         }
 
         // 2. the same data in two btrfs subvolumes (the second a reflink copy of the first: no extra space)
-        long loopSize = Math.max(BtrfsLoop.DEFAULT_SIZE, dataBytes * 3 / 2 + (1L << 30));
+        // room for the data, its copies' changes, and in --busy the data written just before each job
+        long loopSize = Math.max(BtrfsLoop.DEFAULT_SIZE, dataBytes * 3 / 2 + (1L << 30)
+                + (busy ? 3L * dirtyMegabytes << 20 : 0));
         try (BtrfsLoop btrfs = BtrfsLoop.create(loopSize)) {
             btrfsImage = btrfs.image();
             Path stopSub = btrfs.subvolume("pg-stop");
@@ -195,7 +209,13 @@ public final class BackupBenchmark {
             Path socketParent = btrfs.subvolume("sockets");
             createPostgres(Mode.STOP_BTRFS, socketParent);
             createPostgres(Mode.PAUSE_BTRFS, socketParent);
-            if (uploadOnly) {
+            if (busy) {
+                Path checkpointSub = btrfs.subvolume("pg-checkpoint");
+                sh("cp -a --reflink=always " + stopSub + "/. " + checkpointSub + "/");
+                dataDirs.put(Mode.STOP_BTRFS_CHECKPOINT, checkpointSub);
+                createPostgres(Mode.STOP_BTRFS_CHECKPOINT, socketParent);
+                new BusyApp(this, dirtyMegabytes).measure(runs, dataBytes, scale, load, args, benchStart);
+            } else if (uploadOnly) {
                 measureUpload(Mode.STOP_BTRFS, runs, dataBytes, scale, load, args, benchStart);
             } else if (downtimeOnly) {
                 measureDowntime(runs, dataBytes, scale, load, args, benchStart);
@@ -228,7 +248,7 @@ public final class BackupBenchmark {
             coldReference.add(cold[0] + cold[1]);
             // plain restic right before Lifeline's job on the same data, and every upload (plain or job) starts
             // with its data out of the page cache (see evict): neither side gets a cache the other filled for it
-            for (Mode mode : Mode.values()) {
+            for (Mode mode : Mode.FULL) {
                 if (mode == Mode.STOP_FALLBACK) {
                     // the two plain runs and the job on the local fs take turns at each place from round to round:
                     // the first after the references was the slower one while the order was fixed
@@ -269,7 +289,7 @@ public final class BackupBenchmark {
         t.stats("Reference, btrfs: start until the ping answers (ms)", refStart);
         t.stats("Reference, btrfs, loop image out of the page cache as before a snapshot job (ms)", coldReference);
         t.stats("Reference, local fs: clean stop + start until the ping answers (ms)", refLocal);
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.FULL) {
             List<Run> rs = results.get(mode);
             t.stats(mode.title + ": downtime, job record (ms)", rs.stream().map(Run::downtimeMs).toList());
             t.stats(mode.title + ": longest outage or stall seen by the ping, " + PROBE_MS + " ms probe (ms)",
@@ -440,7 +460,7 @@ public final class BackupBenchmark {
     }
 
     /** The results' title, then the machine, the load before and now, and the command that reproduces them. */
-    private static void printPreamble(String title, String loadBefore, String[] args) throws IOException {
+    static void printPreamble(String title, String loadBefore, String[] args) throws IOException {
         System.out.println();
         System.out.println("## " + title);
         System.out.println();
@@ -461,25 +481,35 @@ public final class BackupBenchmark {
      * runs, exactly as before a snapshot job (see {@link #backupOnce}), so that both meet the same cache.
      */
     private double[] referenceOnce(Mode mode, int run, boolean cold) throws Exception {
+        return referenceOnce(mode, run, cold, false);
+    }
+
+    /** The same; {@code underLoad}: with {@link PgLoad}'s inserts from before the evict until the ping answers. */
+    double[] referenceOnce(Mode mode, int run, boolean cold, boolean underLoad) throws Exception {
         String name = mode.stack();
         podman.podman("start", name);
         awaitPgReady(mode, Duration.ofSeconds(60));
-        if (cold) {
-            evict(dataDirs.get(mode), false);
+        try (PgLoad load = underLoad ? BusyApp.insertLoad(socketDirs.get(mode)) : null) {
+            if (cold) {
+                evict(dataDirs.get(mode), false);
+            }
+            Thread.sleep(2000);
+            long t0 = System.nanoTime();
+            apiPost("/containers/" + name + "/stop?t=60");
+            long t1 = System.nanoTime();
+            apiPost("/containers/" + name + "/start");
+            long started = System.nanoTime();
+            awaitPgReady(mode, Duration.ofSeconds(60));
+            long t2 = System.nanoTime();
+            log("reference (%s%s%s) run %d: clean stop %.0f ms + start until the ping answers %.0f ms (the engine's "
+                    + "start %.0f ms) = %.0f ms%s", name, cold ? ", loop image cold" : "",
+                    underLoad ? ", under the insert load" : "", run, millis(t1 - t0), millis(t2 - t1),
+                    millis(started - t1), millis(t2 - t0), load == null ? "" : "; inserts committed "
+                            + load.committed() + ", failed " + load.failed());
+            return new double[] {millis(t1 - t0), millis(t2 - t1)};
+        } finally {
+            apiPost("/containers/" + name + "/stop?t=60");
         }
-        Thread.sleep(2000);
-        long t0 = System.nanoTime();
-        apiPost("/containers/" + name + "/stop?t=60");
-        long t1 = System.nanoTime();
-        apiPost("/containers/" + name + "/start");
-        long started = System.nanoTime();
-        awaitPgReady(mode, Duration.ofSeconds(60));
-        long t2 = System.nanoTime();
-        apiPost("/containers/" + name + "/stop?t=60");
-        log("reference (%s%s) run %d: clean stop %.0f ms + start until the ping answers %.0f ms (the engine's start "
-                + "%.0f ms) = %.0f ms", name, cold ? ", loop image cold" : "", run, millis(t1 - t0), millis(t2 - t1),
-                millis(started - t1), millis(t2 - t0));
-        return new double[] {millis(t1 - t0), millis(t2 - t1)};
     }
 
     /** One backup job of one mode through a fresh agent and a fresh repository. */
@@ -487,8 +517,28 @@ public final class BackupBenchmark {
         return backupOnce(mode, run, true);
     }
 
+    /**
+     * How one measured job is set up beyond the defaults: {@code agentConfig}, more lines under {@code backup:} (each
+     * indented two spaces); {@code beforeRequest}, what runs right before the job is requested (after the page cache
+     * was dropped); {@code underLoad}, a {@link PgLoad} from before the page cache is dropped until the job is done;
+     * {@code afterJob}, what runs once the job is done.
+     */
+    record JobSetup(String agentConfig, Step beforeRequest, boolean underLoad, Step afterJob) {
+        static final JobSetup PLAIN = new JobSetup("", () -> { }, false, () -> { });
+    }
+
+    /** A step of a measurement that may fail. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
     /** {@code serverRunning}: false backs up the stopped stack (no quiesce, no resume: the agent's upload alone). */
     private Run backupOnce(Mode mode, int run, boolean serverRunning) throws Exception {
+        return backupOnce(mode, run, serverRunning, JobSetup.PLAIN);
+    }
+
+    Run backupOnce(Mode mode, int run, boolean serverRunning, JobSetup setup) throws Exception {
         String stack = mode.stack();
         if (serverRunning) {
             podman.podman("start", stack);
@@ -502,16 +552,21 @@ public final class BackupBenchmark {
         Files.writeString(config, "boot-id-file: " + bootId + "\n"
                 + "recovery:\n  settle-time: " + settleMillis + "ms\n"
                 + "backup:\n  repository: " + repo + "\n  password-file: " + password + "\n"
-                + "  staging-budget: 0\n");
+                + "  staging-budget: 0\n" + setup.agentConfig());
         AgentProcess agent = AgentProcess.start(dir.resolve("data"), List.of("--engine",
                 podman.socketUri().toString(), "--config", config.toString()),
                 logs == null ? Map.of() : Map.of("LIFELINE_LOG_LEVEL", "DEBUG"));
+        PgLoad load = null;
         try {
             agent.awaitReady(Duration.ofSeconds(120));
+            if (setup.underLoad()) {
+                load = BusyApp.insertLoad(socketDirs.get(mode));
+            }
             // the fallback reads the live files; a snapshot's files are new, so only the loop image must go (the
             // live files stay cached, as they are for the reference, and the restarted server finds them there)
             evict(dataDirs.get(mode), mode == Mode.STOP_FALLBACK);
             Thread.sleep(2000);
+            setup.beforeRequest().run();
             OutageProbe probe = new OutageProbe(socketDirs.get(mode));
             Thread probeThread = Thread.ofPlatform().daemon().start(probe);
             double[] cpuBefore = cpu(agent);
@@ -530,6 +585,11 @@ public final class BackupBenchmark {
             probe.stop.set(true);
             probeThread.join();
             JsonNode record = awaitJob(agent, job, false);
+            if (load != null) {
+                load.close();
+                log("%s run %d: inserts committed during the job %d, failed %d", mode.title, run, load.committed(),
+                        load.failed());
+            }
             double[] cpuAfter = cpu(agent);
             String top = BenchOutput.topCpu(everyBefore, BenchOutput.everyProcessCpu(), 8);
             if (!"done".equals(record.get("phase").asText())) {
@@ -568,17 +628,57 @@ public final class BackupBenchmark {
                     cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1], cpuAfter[4] - cpuBefore[4],
                     cpuAfter[5] - cpuBefore[5], cpuAfter[2] - cpuBefore[2], cpuAfter[3] - cpuBefore[3]);
             log("%s run %d: CPU by process (s, with reaped children): %s", mode.title, run, top);
+            double flushMs = sum(record.path("flushes"), "millis");
+            double prepareMs = sum(record.path("prepareHooks"), "millis");
+            log("%s run %d: before the marker: prepare hooks %.0f ms, flush %.0f ms %s", mode.title, run, prepareMs,
+                    flushMs, record.path("flushes"));
+            String agentLog = agent.log();
+            double stopMs = logged(agentLog, "event=container_stopped", "duration_ms=", 1);
+            double snapshotMs = logged(agentLog, "event=snapshot_taken provider=btrfs source=" + dataDirs.get(mode)
+                    + " ", "micros=", 1e-3);
+            log("%s run %d: inside the window: the engine's stop %.0f ms, the data dir's snapshot command %.0f ms",
+                    mode.title, run, stopMs, snapshotMs);
             return new Run(downtime, probe.longestOutageMs(), uploadSeconds, bytes, jobSeconds, resticSeconds,
-                    phaseSeconds, cpuAfter[4] - cpuBefore[4], cpuAfter[5] - cpuBefore[5]);
+                    phaseSeconds, cpuAfter[4] - cpuBefore[4], cpuAfter[5] - cpuBefore[5], flushMs, prepareMs, stopMs,
+                    snapshotMs);
         } finally {
+            if (load != null) {
+                load.close();
+            }
+            setup.afterJob().run();
             agent.terminate();
             if (logs != null) {
                 Files.createDirectories(logs);
-                Files.writeString(logs.resolve(stack + "-" + run + ".log"), agent.log());
+                // numbered by the repository: unique per job, in the order the jobs ran
+                Files.writeString(logs.resolve(String.format(Locale.ROOT, "%03d-%s-%d.log", repoCounter, stack, run)),
+                        agent.log());
             }
             podman.podmanResult("stop", "-t", "60", stack);
             removeRepository(repo);
         }
+    }
+
+    /**
+     * The number after {@code key} on the first agent log line holding {@code event}, times {@code scale}; NaN when
+     * there is none.
+     */
+    private static double logged(String agentLog, String event, String key, double scale) {
+        for (String line : agentLog.lines().toList()) {
+            int at = line.indexOf(key);
+            if (line.contains(event) && at >= 0) {
+                return Long.parseLong(line.substring(at + key.length()).split("\\s")[0]) * scale;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** The sum of {@code field} over the records of a job record's list; NaN when the list is empty or absent. */
+    private static double sum(JsonNode list, String field) {
+        double total = Double.NaN;
+        for (JsonNode item : list) {
+            total = (Double.isNaN(total) ? 0 : total) + item.path(field).asDouble();
+        }
+        return total;
     }
 
     /** The agent's log line for the data dir's upload: {@code event=backup_stored ... duration_ms=N}. */
@@ -744,13 +844,17 @@ public final class BackupBenchmark {
         // empty"), which fails the whole job, and the socket folder is empty while the server is stopped.
         Files.writeString(sockets.resolve("README"), "PostgreSQL's socket folder, bind-mounted for the benchmark's ping\n");
         socketDirs.put(mode, sockets);
-        podman.podman("create", "--name", mode.stack(), "--network", "none",
-                "--label", "lifeline.stack=" + mode.stack(), "--label", "lifeline.quiesce=" + mode.quiesce,
-                "--health-cmd", HEALTH, "--health-interval", "1s",
-                "-e", "LISTEN_ADDRESSES=",
-                "-v", dataDirs.get(mode) + ":" + PostgresImage.DATA_DIR,
-                "-v", sockets + ":" + SOCKET_DIR,
-                PostgresImage.NAME);
+        List<String> create = new ArrayList<>(List.of("create", "--name", mode.stack(), "--network", "none",
+                "--label", "lifeline.stack=" + mode.stack(), "--label", "lifeline.quiesce=" + mode.quiesce));
+        if (mode == Mode.STOP_BTRFS_CHECKPOINT) {
+            // README's example: PostgreSQL's own checkpoint while it still serves, before the job's marker
+            create.addAll(List.of("--label", "lifeline.quiesce.prepare=psql -X -q -h " + SOCKET_DIR
+                    + " -U postgres -c CHECKPOINT"));
+        }
+        create.addAll(List.of("--health-cmd", HEALTH, "--health-interval", "1s", "-e", "LISTEN_ADDRESSES=",
+                "-v", dataDirs.get(mode) + ":" + PostgresImage.DATA_DIR, "-v", sockets + ":" + SOCKET_DIR,
+                PostgresImage.NAME));
+        podman.podman(create.toArray(String[]::new));
     }
 
     /** What pg_isready would say, asked on the server's socket (bind-mounted to the host): no engine, no process. */
@@ -821,6 +925,27 @@ public final class BackupBenchmark {
         double longestOutageMs() {
             return longestNanos / 1e6;
         }
+    }
+
+    /** Starts the mode's server and waits until the ping answers. */
+    void podmanStart(Mode mode) throws InterruptedException {
+        podman.podman("start", mode.stack());
+        awaitPgReady(mode, Duration.ofSeconds(60));
+    }
+
+    /** Stops the mode's server cleanly. */
+    void podmanStop(Mode mode) throws IOException {
+        apiPost("/containers/" + mode.stack() + "/stop?t=60");
+    }
+
+    /** Runs {@code sql} in the mode's running server. */
+    void psql(Mode mode, String sql) {
+        exec(mode, "psql", "-X", "-q", "-h", SOCKET_DIR, "-U", "postgres", "-c", sql);
+    }
+
+    /** {@code sync}: everything dirty on every filesystem written back. */
+    void syncAll() {
+        Processes.run(List.of("sync"), Map.of(), null, Duration.ofMinutes(5)).stdoutOrThrow();
     }
 
     private void exec(Mode mode, String... command) {
@@ -909,7 +1034,7 @@ public final class BackupBenchmark {
         return nanos / 1e6;
     }
 
-    private static String f0(double v) {
+    static String f0(double v) {
         return String.format(Locale.ROOT, "%.0f", v);
     }
 
