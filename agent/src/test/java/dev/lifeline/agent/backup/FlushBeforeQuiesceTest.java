@@ -64,7 +64,7 @@ class FlushBeforeQuiesceTest {
         assertThat(done.flushes()).singleElement().satisfies(f -> {
             assertThat(f.filesystem()).isEqualTo(btrfs.mountPoint().toRealPath().toString());
             assertThat(f.failure()).isNull();
-            assertThat(f.passes()).isEqualTo(1);
+            assertThat(f.passes()).as("a second while the host has much dirty").isBetween(1, 2);
         });
         assertThat(reader.found()).containsEntry("table", 32L << 20);
     }

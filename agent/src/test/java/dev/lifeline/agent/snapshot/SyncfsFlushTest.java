@@ -57,7 +57,7 @@ class SyncfsFlushTest {
                 .containsExactly(btrfs.mountPoint().toRealPath(), mountPointOf(local));
         assertThat(flushed).allSatisfy(f -> {
             assertThat(f.failure()).isEmpty();
-            assertThat(f.passes()).isEqualTo(1);
+            assertThat(f.passes()).as("a second while the host has much dirty").isBetween(1, 2);
             assertThat(f.startedAt()).isEqualTo(NOW);
         });
     }

@@ -144,6 +144,10 @@ public final class BackupBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (BenchOutput.flag(args, "--flush-passes")) {
+            FlushPasses.main(args); // a btrfs loop device alone: no PostgreSQL, no Podman
+            return;
+        }
         int scale = intArg(args, "--scale", 160);
         int runs = intArg(args, "--runs", 3);
         long settle = intArg(args, "--settle", 0);
