@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one backup job: feeds events to the pure {@link BackupCycle} and performs the actions it returns. Quiesce and
  * resume of one stack run one after the other on a worker; snapshots and the upload on their own; the cycle itself
- * only ever runs on the job's thread, which also ticks a few times a second so the max-quiesce bound holds however
- * long a step takes.
+ * only ever runs on the job's thread, which also ticks a few times a second while a stack is quiesced, so the
+ * max-quiesce bound holds however long a step takes.
  */
 public final class BackupRunner {
     private static final Logger log = LoggerFactory.getLogger(BackupRunner.class);
@@ -143,7 +143,10 @@ public final class BackupRunner {
         events.add(new JobEvent.Start());
         try {
             while (!state.phase().isTerminal()) {
-                JobEvent event = events.poll(TICK_MS, TimeUnit.MILLISECONDS);
+                // Ticks enforce the max-quiesce deadline, which only a quiesced stack has: with every stack serving
+                // (before the marker, through an upload after the resume) the job's thread wakes on events alone
+                JobEvent event = state.stillQuiesced().isEmpty() ? events.take()
+                        : events.poll(TICK_MS, TimeUnit.MILLISECONDS);
                 step(event == null ? new JobEvent.Tick() : event);
             }
         } catch (InterruptedException e) {
