@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the snapshot tools ({@code btrfs}, {@code cp}, {@code chattr}, {@code sync}) from argument lists, never a shell. */
+/** Runs the snapshot tools ({@code btrfs}, {@code cp}, {@code chattr}, {@code sync}) from argument lists, no shell. */
 final class Commands {
     private Commands() {}
 

@@ -42,7 +42,7 @@ public final class BackupModel {
     public record StackRun(String stack, String mode, String status, String quiesceStartedAt, String quiescedAt,
             String resumeStartedAt, String resumedAt, Long downtimeMs, String error) {}
 
-    /** A {@code lifeline.quiesce.prepare} command the job ran before its marker; {@code failure} null when it worked. */
+    /** A {@code lifeline.quiesce.prepare} command run before the marker; {@code failure} null when it worked. */
     public record PrepareHook(String stack, String container, String program, Long millis, String failure) {}
 
     /** The flush of one filesystem before the job's marker; {@code failure} null when it went well. */

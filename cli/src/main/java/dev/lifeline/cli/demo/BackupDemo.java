@@ -33,7 +33,7 @@ final class BackupDemo {
     private static final int ROWS = 1000;
     private static final String SOCKET_DIR = "/var/run/postgresql";
     /** The verify command must be self-contained: the agent runs it with no environment of its own. */
-    /** Run before the job's marker while PostgreSQL still serves: its shutdown inside the downtime then writes little. */
+    /** Run before the job's marker while PostgreSQL serves: its shutdown inside the downtime then writes little. */
     private static final String PREPARE_LABEL = "psql -X -q -h " + SOCKET_DIR + " -U postgres -c CHECKPOINT";
     private static final String VERIFY_LABEL = "env \"VERIFY_SQL=SELECT count(*) FROM notes\" "
             + PostgresImage.VERIFY_COMMAND;
