@@ -12,8 +12,7 @@ import dev.lifeline.testkit.btrfs.BtrfsLoop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -26,22 +25,13 @@ import org.junit.jupiter.api.Test;
 @Tag("btrfs")
 class FlushBeforeQuiesceTest {
     private static final Hook CHECKPOINT = new Hook("app", List.of("psql", "-c", "CHECKPOINT"));
-    private static BtrfsLoop btrfs;
+    /** Created once for the class (a failure to create it fails every test), unmounted after the last. */
+    @AutoClose
+    private static final BtrfsLoop btrfs = BtrfsLoop.create();
 
     private final OneStackJob job = new OneStackJob();
     private final SnapshotReader reader = new SnapshotReader();
 
-    @BeforeAll
-    static void mount() {
-        btrfs = BtrfsLoop.create();
-    }
-
-    @AfterAll
-    static void unmount() {
-        if (btrfs != null) {
-            btrfs.close();
-        }
-    }
 
     @Test
     void theDataIsWrittenBackBeforeTheMarkerAndTheStopAfterThePrepareHooks() throws Exception {

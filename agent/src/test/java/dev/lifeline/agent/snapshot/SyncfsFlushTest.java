@@ -11,8 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,22 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncfsFlushTest {
     private static final Instant NOW = Instant.parse("2030-01-02T03:04:05Z");
     private static final InstantSource CLOCK = InstantSource.fixed(NOW);
-    private static BtrfsLoop btrfs;
+    /** Created once for the class (a failure to create it fails every test), unmounted after the last. */
+    @AutoClose
+    private static final BtrfsLoop btrfs = BtrfsLoop.create();
 
     @TempDir
     Path local;
 
-    @BeforeAll
-    static void mount() {
-        btrfs = BtrfsLoop.create();
-    }
-
-    @AfterAll
-    static void unmount() {
-        if (btrfs != null) {
-            btrfs.close();
-        }
-    }
 
     @Test
     void writesBackWhatIsDirtyOnEachFilesystemOnceWhateverItsNumberOfDataPaths() throws IOException {
