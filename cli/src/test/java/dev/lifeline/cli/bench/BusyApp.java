@@ -119,9 +119,9 @@ final class BusyApp {
                 List<String> perRound = rs.stream().map(r -> f0(r.downtimeMs()) + " / " + f0(r.probeOutageMs()))
                         .toList();
                 System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s / %s | %s |%n", way.title(),
-                        f0(medianOf(rs, Run::downtimeMs)), f0(medianOf(rs, Run::probeOutageMs)),
-                        f0(medianOf(rs, Run::flushMs)), f0(medianOf(rs, Run::prepareMs)),
-                        f0(medianOf(rs, Run::stopMs)), f0(medianOf(rs, Run::snapshotMs)), String.join(", ",
+                        ms(medianOf(rs, Run::downtimeMs)), ms(medianOf(rs, Run::probeOutageMs)),
+                        ms(medianOf(rs, Run::flushMs)), ms(medianOf(rs, Run::prepareMs)),
+                        ms(medianOf(rs, Run::stopMs)), ms(medianOf(rs, Run::snapshotMs)), String.join(", ",
                                 perRound));
             }
         }
@@ -150,6 +150,11 @@ final class BusyApp {
         double ping = medianOf(runs, Run::probeOutageMs) - pingReference;
         System.out.printf(Locale.ROOT, "| %s | %+.0f | %+.0f | <= +%.0f | %s |%n", what, record, ping, bound,
                 yes(record <= bound && ping <= bound));
+    }
+
+    /** Milliseconds without decimals, or {@code -} where there is no figure (no prepare hook, the flush off). */
+    private static String ms(double value) {
+        return Double.isNaN(value) ? "-" : f0(value);
     }
 
     private static double medianOf(List<Run> runs, Function<Run, Double> figure) {
