@@ -37,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncfsFlush implements DataFlush {
     private static final Logger log = LoggerFactory.getLogger(SyncfsFlush.class);
-    /** The longest a flush may run before the job goes on without it. */
-    public static final Duration DEFAULT_BOUND = Duration.ofSeconds(60);
     static final List<String> SYNC_FILESYSTEM = List.of("sync", "-f");
     private static final Path MEMINFO = Path.of("/proc/meminfo");
 
@@ -50,10 +48,10 @@ public final class SyncfsFlush implements DataFlush {
 
     /**
      * A second pass runs while the kernel reports more than this dirty after the first: what the apps wrote during a
-     * long first pass. Measured on a 2-vCPU host ({@code scripts/bench-backup --flush-passes}: a 600 MB backlog, a
-     * writer going on at 60 MB/s, medians of 5 alternated rounds): one pass left 29 MB and the snapshot then took
-     * 99 ms inside the downtime; a second left 6 MB and the snapshot took 37 ms. Under lighter writes (40 MB/s) one
-     * pass left 12 to 33 MB and the snapshot took 44 ms either way.
+     * long first pass. Measured on a 2-vCPU host busy with other builds ({@code scripts/bench-backup --flush-passes}:
+     * a 600 MB backlog, a writer going on at 60 MB/s, medians of 5 alternated rounds): one pass left 29 MB and the
+     * snapshot then took 99 ms inside the downtime; a second left 6 MB and the snapshot took 37 ms. Under lighter
+     * writes (40 MB/s) one pass left 12 to 33 MB and the snapshot took 44 ms either way.
      */
     static final long SECOND_PASS_DIRTY_BYTES = 16L << 20;
 
