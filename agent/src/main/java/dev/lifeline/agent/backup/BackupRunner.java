@@ -19,6 +19,7 @@ import dev.lifeline.core.model.StackName;
 import dev.lifeline.core.policy.QuiesceMode;
 import dev.lifeline.core.repository.BackupRepository;
 import dev.lifeline.core.repository.BackupSummary;
+import dev.lifeline.core.snapshot.DataFlush;
 import dev.lifeline.core.snapshot.Snapshot;
 import dev.lifeline.core.snapshot.SnapshotProviders;
 import java.time.Duration;
@@ -49,8 +50,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one backup job: feeds events to the pure {@link BackupCycle} and performs the actions it returns. Quiesce and
  * resume of one stack run one after the other on a worker; snapshots and the upload on their own; the cycle itself
- * only ever runs on the job's thread, which also ticks a few times a second so the max-quiesce bound holds however
- * long a step takes.
+ * only ever runs on the job's thread, which also ticks a few times a second while a stack is quiesced, so the
+ * max-quiesce bound holds however long a step takes.
  */
 public final class BackupRunner {
     private static final Logger log = LoggerFactory.getLogger(BackupRunner.class);
@@ -58,7 +59,7 @@ public final class BackupRunner {
 
     /** What the runner needs from the agent. */
     public record Parts(Journal journal, Quiescer quiescer, SnapshotProviders snapshots, BackupRepository repository,
-            CrashPoints crash, InstantSource clock, String host, Retention retention) {}
+            CrashPoints crash, InstantSource clock, String host, Retention retention, DataFlush flush) {}
 
     /** Applies retention after a successful job (and prunes now and then); failures are notes, not job failures. */
     public interface Retention {
@@ -82,6 +83,8 @@ public final class BackupRunner {
     private final Map<StackName, Prepared> prepared = new ConcurrentHashMap<>();
     private final Map<StackName, Stack> stoppedByQuiesce = new ConcurrentHashMap<>();
     private final List<JobView.Upload> uploads = Collections.synchronizedList(new ArrayList<>());
+    private final List<JobView.PrepareHook> prepareHooks = Collections.synchronizedList(new ArrayList<>());
+    private final List<JobView.Flush> flushes = Collections.synchronizedList(new ArrayList<>());
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().daemon().name("backup-worker-", 0).factory());
@@ -93,8 +96,11 @@ public final class BackupRunner {
     private volatile JobView.Progress progress;
     /** The threads uploading now (one per {@link UploadLanes lane}), interrupted to end their restic. */
     private final Set<Thread> uploadThreads = ConcurrentHashMap.newKeySet();
-    /** Set when the job is cancelled or the agent goes down: no lane starts another path. */
-    private volatile boolean uploadStopped;
+    /**
+     * Set when the job is cancelled or the agent goes down: no prepare hook or flush runs any more, and no upload
+     * lane starts another path.
+     */
+    private volatile boolean abandoned;
     private final AtomicBoolean firstUpload = new AtomicBoolean(true);
     /** The data paths small enough for the upload's side lane ({@link UploadLanes}), found before the marker. */
     private final Set<java.nio.file.Path> smallSources = ConcurrentHashMap.newKeySet();
@@ -127,8 +133,8 @@ public final class BackupRunner {
     }
 
     JobView view() {
-        return JobView.of(state, origin, requested, createdAt, plan.excluded(), paths, progress,
-                List.copyOf(uploads), List.copyOf(notes), finishedAt);
+        return JobView.of(state, origin, requested, createdAt, plan.excluded(), paths, List.copyOf(prepareHooks),
+                List.copyOf(flushes), progress, List.copyOf(uploads), List.copyOf(notes), finishedAt);
     }
 
     /** Runs the job to its end on the calling thread. */
@@ -137,7 +143,10 @@ public final class BackupRunner {
         events.add(new JobEvent.Start());
         try {
             while (!state.phase().isTerminal()) {
-                JobEvent event = events.poll(TICK_MS, TimeUnit.MILLISECONDS);
+                // Ticks enforce the max-quiesce deadline, which only a quiesced stack has: with every stack serving
+                // (before the marker, through an upload after the resume) the job's thread wakes on events alone
+                JobEvent event = state.stillQuiesced().isEmpty() ? events.take()
+                        : events.poll(TICK_MS, TimeUnit.MILLISECONDS);
                 step(event == null ? new JobEvent.Tick() : event);
             }
         } catch (InterruptedException e) {
@@ -161,7 +170,7 @@ public final class BackupRunner {
     }
 
     private void stopUpload() {
-        uploadStopped = true;
+        abandoned = true;
         uploadThreads.forEach(Thread::interrupt);
     }
 
@@ -269,9 +278,11 @@ public final class BackupRunner {
      * While every stack still runs: open (or create) the repository, so that a wrong password, a locked or an
      * unreachable repository fails the job before any downtime, and the upload never initializes a repository
      * concurrently with the resumes (an init cut short is repeated safely, but two inits of one repository at once
-     * leave a config no key opens); then what the quiesces and resumes will need (each stack as it runs), which
-     * data paths are small enough to upload beside the others, and the snapshots' records, so that the downtime
-     * holds only the snapshot commands. None of it counts against the max-quiesce bound.
+     * leave a config no key opens); then which data paths are small enough to upload beside the others, the
+     * snapshots' records, the stacks' prepare hooks and the flush of the data's filesystems
+     * ({@link PrepareWhileServing}), and last what the quiesces and resumes will need (each stack as it runs, read
+     * after the flush so that it is fresh at the stop), so that the downtime holds only the stop, the snapshot
+     * commands and what the apps wrote in the last moments. None of it counts against the max-quiesce bound.
      */
     private void prepare(String jobId, Map<StackName, QuiesceMode> modes) {
         try {
@@ -280,18 +291,6 @@ public final class BackupRunner {
             log.error("event=backup_repository_unavailable job={} error=\"{}\"", jobId, message(e));
             events.add(new JobEvent.RepositoryUnavailable(message(e)));
             return;
-        }
-        for (QuiesceTarget t : plan.quiesceOrder()) {
-            try {
-                Stack read = parts.quiescer().prepare(t.stack(),
-                        modes.getOrDefault(t.stack(), t.mode()), t.containers());
-                if (read != null) {
-                    prepared.put(t.stack(), new Prepared(read, parts.clock().instant()));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
         }
         // which data paths are small (a snapshot holds what its source does): decided here, outside the downtime
         paths.stream().filter(p -> UploadLanes.isSmall(p.source())).forEach(p -> smallSources.add(p.source()));
@@ -304,6 +303,25 @@ public final class BackupRunner {
                     log.debug("event=snapshot_ready_failed job={} source={} error=\"{}\"", jobId, p.source(),
                             message(e));
                 }
+            }
+        }
+        if (!abandoned) {
+            PrepareWhileServing.Outcome served = new PrepareWhileServing(parts.quiescer(), parts.flush(),
+                    parts.clock()).run(plan.quiesceOrder(), paths.stream().map(DataPath::source).toList());
+            prepareHooks.addAll(served.hooks());
+            flushes.addAll(served.flushes());
+            notes.addAll(served.notes());
+        }
+        for (QuiesceTarget t : plan.quiesceOrder()) {
+            try {
+                Stack read = parts.quiescer().prepare(t.stack(),
+                        modes.getOrDefault(t.stack(), t.mode()), t.containers());
+                if (read != null) {
+                    prepared.put(t.stack(), new Prepared(read, parts.clock().instant()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         events.add(new JobEvent.RepositoryReady());
@@ -437,7 +455,7 @@ public final class BackupRunner {
             uploadThreads.add(self);
             try {
                 for (DataPath p : lane) {
-                    if (self.isInterrupted() || uploadStopped || failure.get() != null) {
+                    if (self.isInterrupted() || abandoned || failure.get() != null) {
                         throw new IllegalStateException("upload cancelled");
                     }
                     uploadOne(p, reports);

@@ -29,6 +29,8 @@ import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
 import dev.lifeline.core.model.Stack;
 import dev.lifeline.core.model.StackName;
+import dev.lifeline.agent.snapshot.SyncfsFlush;
+import dev.lifeline.core.snapshot.DataFlush;
 import dev.lifeline.core.snapshot.SnapshotProviders;
 import dev.lifeline.core.snapshot.SnapshotException;
 import java.io.IOException;
@@ -96,13 +98,17 @@ public final class BackupService implements AutoCloseable {
         this.ready = ready;
     }
 
-    /** The runner's parts as the agent builds them: retention by restic forget per stack and data path. */
+    /**
+     * The runner's parts as the agent builds them: retention by restic forget per stack and data path, the data's
+     * filesystems flushed with syncfs before the quiesce (unless {@code backup.flush-timeout} is zero).
+     */
     public static BackupRunner.Parts parts(dev.lifeline.core.journal.Journal journal, Quiescer quiescer,
             SnapshotProviders snapshots, dev.lifeline.core.repository.BackupRepository repository,
             dev.lifeline.core.fault.CrashPoints crash, java.time.InstantSource clock, AgentConfig.Backup config,
             Path dataDir) {
         return new BackupRunner.Parts(journal, quiescer, snapshots, repository, crash, clock, "",
-                new ResticRetention(repository, config.keep(), config.pruneEvery(), dataDir, clock));
+                new ResticRetention(repository, config.keep(), config.pruneEvery(), dataDir, clock),
+                config.flushTimeout().isZero() ? DataFlush.NONE : new SyncfsFlush(config.flushTimeout(), clock));
     }
 
     // ---- starting a job -----------------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ public record JobView(
         List<StackView> stacks,
         List<ExcludedView> excluded,
         List<DataPathView> dataPaths,
+        List<PrepareHook> prepareHooks,
+        List<Flush> flushes,
         Progress progress,
         List<Upload> uploads,
         String failure,
@@ -40,6 +42,19 @@ public record JobView(
     public record ExcludedView(String stack, String reason, String detail) {}
 
     public record DataPathView(String stack, String container, String source, String destination, String volume) {}
+
+    /**
+     * A {@code lifeline.quiesce.prepare} command run before the marker while the stack still served; {@code failure}
+     * is null when it succeeded.
+     */
+    public record PrepareHook(String stack, String container, String program, Instant startedAt, long millis,
+            String failure) {}
+
+    /**
+     * The flush of one filesystem holding data paths, right before the marker while the apps still served (see
+     * {@link dev.lifeline.core.snapshot.DataFlush}); {@code failure} is null when it went well.
+     */
+    public record Flush(String filesystem, Instant startedAt, long millis, int passes, String failure) {}
 
     public record Progress(double percent, long bytesDone, long bytesTotal, long filesDone, long filesTotal,
             double secondsElapsed) {}
@@ -57,8 +72,8 @@ public record JobView(
 
     /** The view of a job's current state. */
     static JobView of(JobState state, String origin, List<StackName> requested, Instant createdAt,
-            List<Exclusion> excluded, List<DataPath> paths, Progress progress, List<Upload> uploads,
-            List<String> extraNotes, Instant finishedAt) {
+            List<Exclusion> excluded, List<DataPath> paths, List<PrepareHook> prepareHooks, List<Flush> flushes,
+            Progress progress, List<Upload> uploads, List<String> extraNotes, Instant finishedAt) {
         Map<String, Instant> phases = new LinkedHashMap<>();
         state.phaseTimes().forEach((p, t) -> phases.put(p.wireName(), t));
         List<StackView> stacks = state.stacks().stream().map(JobView::stack).toList();
@@ -70,7 +85,8 @@ public record JobView(
                         e.reason().name().toLowerCase(Locale.ROOT), e.detail())).toList(),
                 paths.stream().map(p -> new DataPathView(p.stack().value(), p.container(), p.source().toString(),
                         p.destination(), p.volume())).toList(),
-                progress, List.copyOf(uploads), state.failure().orElse(null), notes);
+                List.copyOf(prepareHooks), List.copyOf(flushes), progress, List.copyOf(uploads),
+                state.failure().orElse(null), notes);
     }
 
     private static StackView stack(StackDetail d) {
@@ -91,6 +107,7 @@ public record JobView(
         Map<String, Instant> allPhases = new LinkedHashMap<>(phases);
         allPhases.putIfAbsent(JobPhase.FAILED.wireName(), now);
         return new JobView(job, JobPhase.FAILED.wireName(), path, origin, requestedStacks, createdAt, now, allPhases,
-                stacks, excluded, dataPaths, null, uploads, failure != null ? failure : reason, notes);
+                stacks, excluded, dataPaths, prepareHooks, flushes, null, uploads, failure != null ? failure : reason,
+                notes);
     }
 }

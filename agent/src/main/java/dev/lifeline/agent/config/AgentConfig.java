@@ -36,7 +36,9 @@ public record AgentConfig(
      *                          agent's priority), so that they yield the CPU to the apps starting again
      * @param host              the host name recorded in snapshots; empty = the machine's name
      * @param maxQuiesce        the longest any stack stays quiesced (label {@code lifeline.max-quiesce} lowers it)
-     * @param hookTimeout       how long a quiesce pre/post hook may run
+     * @param hookTimeout       how long a quiesce prepare, pre or post hook may run
+     * @param flushTimeout      how long the flush of the data's filesystems before the quiesce may run; zero turns
+     *                          it off (the snapshot then writes back every dirty byte inside the downtime)
      * @param schedule          when every stack is backed up (label {@code lifeline.backup.schedule} overrides it)
      * @param dueWindow         a scheduled time missed by more than this (agent down) is skipped, not caught up
      * @param retryDelay        a failed backup is due again after this
@@ -46,7 +48,7 @@ public record AgentConfig(
      * @param verifyTimeout     how long a verify command may run in its scratch container
      */
     public record Backup(String repository, Path passwordFile, boolean createPassword, String resticBinary,
-            int resticNice, Optional<String> host, Duration maxQuiesce, Duration hookTimeout,
+            int resticNice, Optional<String> host, Duration maxQuiesce, Duration hookTimeout, Duration flushTimeout,
             Optional<dev.lifeline.core.backup.CronSchedule> schedule, Duration dueWindow, Duration retryDelay,
             dev.lifeline.core.repository.RetentionRules keep, Duration pruneEvery, long stagingBudget,
             Duration verifyTimeout) {}

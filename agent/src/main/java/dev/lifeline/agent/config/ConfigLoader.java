@@ -64,6 +64,7 @@ public final class ConfigLoader {
         d.put("backup.host", "");
         d.put("backup.max-quiesce", "5m");
         d.put("backup.hook-timeout", "60s");
+        d.put("backup.flush-timeout", "60s");
         d.put("backup.schedule", "");
         d.put("backup.due-window", "6h");
         d.put("backup.retry-delay", "1h");
@@ -181,6 +182,7 @@ public final class ConfigLoader {
                 Optional.of(r.string("backup.host")).filter(h -> !h.isBlank()),
                 r.positiveDuration("backup.max-quiesce"),
                 r.positiveDuration("backup.hook-timeout"),
+                r.duration("backup.flush-timeout"),
                 cron,
                 r.positiveDuration("backup.due-window"),
                 r.positiveDuration("backup.retry-delay"),

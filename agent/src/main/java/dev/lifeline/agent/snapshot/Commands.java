@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the snapshot tools ({@code btrfs}, {@code cp}, {@code chattr}) from argument lists, never a shell. */
+/** Runs the snapshot tools ({@code btrfs}, {@code cp}, {@code chattr}, {@code sync}) from argument lists, no shell. */
 final class Commands {
     private Commands() {}
 
@@ -29,12 +29,24 @@ final class Commands {
         }
     }
 
+    /** How long a killed command is waited for before the caller goes on without it. */
+    static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
     /**
      * Runs {@code command} and waits up to {@code timeout}; a command that outlives it is killed.
      *
      * @throws SnapshotException when the program cannot be started (not installed) or times out
      */
     static Result run(List<String> command, Duration timeout) {
+        return run(command, timeout, KILL_GRACE);
+    }
+
+    /**
+     * The same, waiting at most {@code killGrace} for a command killed at its timeout to end: a process inside a
+     * system call that writes to the disk ends only once the call returns, and zero goes on without it (the JVM
+     * reaps it when it ends).
+     */
+    static Result run(List<String> command, Duration timeout, Duration killGrace) {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process process;
@@ -50,7 +62,7 @@ final class Commands {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+                process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
                 throw new SnapshotException("`" + String.join(" ", command) + "` did not finish within " + timeout
                         + " and was killed; stderr so far: " + err.getNow("").strip());
             }

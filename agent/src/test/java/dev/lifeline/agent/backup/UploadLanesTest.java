@@ -4,43 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lifeline.agent.command.StackLocks;
-import dev.lifeline.agent.engine.ComposeFileReader;
-import dev.lifeline.agent.recovery.Inventory;
-import dev.lifeline.agent.recovery.OwnActions;
-import dev.lifeline.agent.recovery.StackStarter;
-import dev.lifeline.agent.recovery.StackStopper;
 import dev.lifeline.agent.snapshot.StagingCopyProvider;
 import dev.lifeline.core.backup.BackupPath;
-import dev.lifeline.core.backup.QuiescePlan;
-import dev.lifeline.core.backup.QuiesceTarget;
-import dev.lifeline.core.fault.CrashPoints;
 import dev.lifeline.core.model.StackName;
-import dev.lifeline.core.policy.QuiesceMode;
-import dev.lifeline.core.policy.StackAssembler;
 import dev.lifeline.core.repository.BackupProgress;
 import dev.lifeline.core.repository.BackupRepository;
 import dev.lifeline.core.repository.BackupSummary;
-import dev.lifeline.core.repository.CheckResult;
 import dev.lifeline.core.repository.RepositoryException;
-import dev.lifeline.core.repository.RepositorySnapshot;
-import dev.lifeline.core.repository.RetentionRules;
-import dev.lifeline.core.retry.RetryPolicy;
+import dev.lifeline.core.snapshot.DataFlush;
 import dev.lifeline.core.snapshot.SnapshotProviders;
 import dev.lifeline.testkit.sim.FakeEngine;
-import dev.lifeline.testkit.sim.InMemoryJournal;
-import dev.lifeline.testkit.sim.SimClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,14 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Real restic and Podman run this path in the backup tests of the cli module.
  */
 class UploadLanesTest {
-    private static final StackName STACK = StackName.of("app");
+    private static final StackName STACK = OneStackJob.STACK;
 
     @TempDir
     Path dir;
 
-    private final SimClock clock = new SimClock();
-    private final FakeEngine engine = new FakeEngine(clock);
-    private final InMemoryJournal journal = new InMemoryJournal();
+    private final OneStackJob job = new OneStackJob();
+    private final FakeEngine engine = job.engine;
     /** A stack's two data paths: over a thousand files, and one config file. */
     private DataPath large;
     private DataPath small;
@@ -183,29 +164,9 @@ class UploadLanesTest {
     /** Runs a stop-mode fallback job of the one-container stack to its end; {@code meanwhile} runs beside it. */
     private JobView runJob(BackupRepository repository, List<DataPath> paths, Consumer<BackupRunner> meanwhile)
             throws Exception {
-        engine.add("app", Map.of("com.docker.compose.project", "app", "com.docker.compose.service", "app"));
-        engine.alreadyRunning("app");
-        OwnActions own = new OwnActions(clock);
-        StackStarter starter = new StackStarter(engine, own, clock, d -> { }, new Random(3), Duration.ZERO);
-        Quiescer quiescer = new Quiescer(new Inventory(engine, new StackAssembler(new ComposeFileReader())), engine,
-                new StackStopper(engine, own, Duration.ofSeconds(10)), starter,
-                new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0, 0.0, Duration.ofSeconds(30)),
-                Duration.ofSeconds(10), new StackLocks());
         // the fallback path takes no snapshot; the providers are there because a job always has some
-        SnapshotProviders snapshots = new SnapshotProviders(List.of(new StagingCopyProvider(0)));
-        BackupRunner.Parts parts = new BackupRunner.Parts(journal, quiescer, snapshots, repository, CrashPoints.NONE,
-                clock, "host", uploaded -> List.of());
-        QuiescePlan plan = new QuiescePlan(List.of(new QuiesceTarget(STACK, QuiesceMode.STOP, List.of("app"),
-                List.of(), List.of())), List.of(), List.of(), List.of());
-        AtomicReference<JobView> last = new AtomicReference<>();
-        BackupRunner runner = new BackupRunner(parts, "job-1", "test", List.of(STACK), plan, paths,
-                BackupPath.STOP_FALLBACK, Duration.ofMinutes(5), List.of(), last::set);
-        Thread beside = meanwhile == null ? null : Thread.ofVirtual().start(() -> meanwhile.accept(runner));
-        runner.run();
-        if (beside != null) {
-            beside.join(Duration.ofSeconds(30));
-        }
-        return last.get();
+        return job.run(repository, new SnapshotProviders(List.of(new StagingCopyProvider(0))), DataFlush.NONE,
+                BackupPath.STOP_FALLBACK, paths, List.of(), meanwhile);
     }
 
     private static DataPath path(String name) {
@@ -238,15 +199,7 @@ class UploadLanesTest {
     }
 
     /** Uploads that run {@code during} (which may wait or fail), then {@code stored}; nothing else is used. */
-    private record LaneRepository(Consumer<Path> during, Consumer<Path> stored) implements BackupRepository {
-        @Override
-        public String describe() {
-            return "in-memory";
-        }
-
-        @Override
-        public void ensureInitialized() {}
-
+    private record LaneRepository(Consumer<Path> during, Consumer<Path> stored) implements StubRepository {
         @Override
         public BackupSummary backup(List<Path> paths, Map<String, String> tags, Path workingDir,
                 Consumer<BackupProgress> progress) {
@@ -254,32 +207,6 @@ class UploadLanesTest {
             during.accept(source);
             stored.accept(source);
             return new BackupSummary("snap-" + source.getFileName(), 1, 0, 0, 1, 1, Duration.ZERO);
-        }
-
-        @Override
-        public List<RepositorySnapshot> snapshots(Map<String, String> tagFilter) {
-            return List.of();
-        }
-
-        @Override
-        public void restore(String snapshotId, Path target) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void restore(String snapshotId, Path target, List<String> includePaths) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void forget(RetentionRules rules, Map<String, String> tagFilter) {}
-
-        @Override
-        public void prune() {}
-
-        @Override
-        public CheckResult check(boolean readData) {
-            throw new UnsupportedOperationException();
         }
     }
 }

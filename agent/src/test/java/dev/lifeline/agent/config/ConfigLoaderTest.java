@@ -42,6 +42,16 @@ class ConfigLoaderTest {
         assertThat(c.backup().schedule()).isEmpty();
         assertThat(c.backup().stagingBudget()).isEqualTo(1L << 30);
         assertThat(c.backup().resticNice()).isEqualTo(10);
+        assertThat(c.backup().flushTimeout()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void theFlushBeforeTheQuiesceTurnsOffWithZero() throws IOException {
+        AgentConfig off = ConfigLoader.load(Optional.of(yaml("backup:\n  flush-timeout: 0s\n")), Map.of(), Map.of(),
+                DEFAULT_DIR);
+        assertThat(off.backup().flushTimeout()).isZero();
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("backup:\n  flush-timeout: soon\n")), Map.of(),
+                Map.of(), DEFAULT_DIR)).hasMessageContaining("backup.flush-timeout").hasMessageContaining("soon");
     }
 
     @Test

@@ -16,8 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,24 +28,15 @@ import org.slf4j.LoggerFactory;
 class BtrfsSnapshotProviderTest {
     private static final Logger log = LoggerFactory.getLogger(BtrfsSnapshotProviderTest.class);
     private static final Instant NOW = Instant.parse("2030-01-02T03:04:05Z");
-    private static BtrfsLoop btrfs;
+    /** Created once for the class (a failure to create it fails every test), unmounted after the last. */
+    @AutoClose
+    private static final BtrfsLoop btrfs = BtrfsLoop.create();
 
     private final BtrfsSnapshotProvider provider = new BtrfsSnapshotProvider();
 
     @TempDir
     Path ext4;
 
-    @BeforeAll
-    static void mount() {
-        btrfs = BtrfsLoop.create();
-    }
-
-    @AfterAll
-    static void unmount() {
-        if (btrfs != null) {
-            btrfs.close();
-        }
-    }
 
     @Test
     void snapshotHoldsTheTreeAsItWasAndDoesNotFollowLaterChanges() throws IOException {

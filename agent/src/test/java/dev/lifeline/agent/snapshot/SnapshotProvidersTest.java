@@ -14,8 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,22 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("btrfs")
 class SnapshotProvidersTest {
     private static final Instant NOW = Instant.parse("2030-01-02T03:04:05Z");
-    private static BtrfsLoop btrfs;
+    /** Created once for the class (a failure to create it fails every test), unmounted after the last. */
+    @AutoClose
+    private static final BtrfsLoop btrfs = BtrfsLoop.create();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void mount() {
-        btrfs = BtrfsLoop.create();
-    }
-
-    @AfterAll
-    static void unmount() {
-        if (btrfs != null) {
-            btrfs.close();
-        }
-    }
 
     private SnapshotProviders providers(long stagingBudget) {
         return new SnapshotProviders(List.of(new BtrfsSnapshotProvider(),

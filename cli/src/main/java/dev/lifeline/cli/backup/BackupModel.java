@@ -14,12 +14,15 @@ public final class BackupModel {
     /** One backup job: what {@code GET /backup/status} answers and {@code GET /backup/jobs} lists. */
     public record Job(String job, String phase, String path, List<String> requestedStacks, String createdAt,
             String finishedAt, Map<String, String> phases, List<StackRun> stacks, List<Exclusion> excluded,
-            Progress progress, List<Upload> uploads, String failure, List<String> notes) {
+            List<PrepareHook> prepareHooks, List<Flush> flushes, Progress progress, List<Upload> uploads,
+            String failure, List<String> notes) {
         public Job {
             requestedStacks = orEmpty(requestedStacks);
             phases = phases == null ? Map.of() : phases;
             stacks = orEmpty(stacks);
             excluded = orEmpty(excluded);
+            prepareHooks = orEmpty(prepareHooks);
+            flushes = orEmpty(flushes);
             uploads = orEmpty(uploads);
             notes = orEmpty(notes);
         }
@@ -38,6 +41,12 @@ public final class BackupModel {
     /** How one stack was quiesced and resumed for a job. */
     public record StackRun(String stack, String mode, String status, String quiesceStartedAt, String quiescedAt,
             String resumeStartedAt, String resumedAt, Long downtimeMs, String error) {}
+
+    /** A {@code lifeline.quiesce.prepare} command run before the marker; {@code failure} null when it worked. */
+    public record PrepareHook(String stack, String container, String program, Long millis, String failure) {}
+
+    /** The flush of one filesystem before the job's marker; {@code failure} null when it went well. */
+    public record Flush(String filesystem, Long millis, Integer passes, String failure) {}
 
     /** A stack the job left out, and why. */
     public record Exclusion(String stack, String reason, String detail) {}

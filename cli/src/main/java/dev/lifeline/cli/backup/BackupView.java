@@ -49,6 +49,19 @@ public final class BackupView {
             job.phases().forEach((phase, at) -> phases.add(List.of("  " + phase, Human.time(at, zone))));
             out.append(Table.render(phases));
         }
+        if (!job.prepareHooks().isEmpty() || !job.flushes().isEmpty()) {
+            out.append("\nbefore the quiesce, while the apps served:\n");
+            List<List<String>> rows = new ArrayList<>();
+            for (BackupModel.PrepareHook h : job.prepareHooks()) {
+                rows.add(List.of("  prepare", h.stack() + ": " + h.program() + " in " + h.container(),
+                        Human.millis(h.millis()), h.failure() == null ? "" : "failed: " + h.failure()));
+            }
+            for (BackupModel.Flush f : job.flushes()) {
+                rows.add(List.of("  flush", orDash(f.filesystem()), Human.millis(f.millis()),
+                        f.failure() == null ? "" : "failed: " + f.failure()));
+            }
+            out.append(Table.render(rows));
+        }
         if (!job.stacks().isEmpty()) {
             out.append('\n');
             List<List<String>> rows = new ArrayList<>();

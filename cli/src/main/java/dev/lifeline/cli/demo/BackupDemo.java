@@ -33,6 +33,8 @@ final class BackupDemo {
     private static final int ROWS = 1000;
     private static final String SOCKET_DIR = "/var/run/postgresql";
     /** The verify command must be self-contained: the agent runs it with no environment of its own. */
+    /** Run before the job's marker while PostgreSQL serves: its shutdown inside the downtime then writes little. */
+    private static final String PREPARE_LABEL = "psql -X -q -h " + SOCKET_DIR + " -U postgres -c CHECKPOINT";
     private static final String VERIFY_LABEL = "env \"VERIFY_SQL=SELECT count(*) FROM notes\" "
             + PostgresImage.VERIFY_COMMAND;
 
@@ -82,7 +84,7 @@ final class BackupDemo {
         Path data = Files.createDirectories(work.resolve("pg-data"));
         podman.podman("run", "-d", "--name", STACK, "--network", "none",
                 "--label", "lifeline.stack=" + STACK, "--label", "lifeline.quiesce=stop",
-                "--label", "lifeline.verify=" + VERIFY_LABEL,
+                "--label", "lifeline.quiesce.prepare=" + PREPARE_LABEL, "--label", "lifeline.verify=" + VERIFY_LABEL,
                 "--health-cmd", "pg_isready -q -h " + SOCKET_DIR, "--health-interval", "1s",
                 "-e", "LISTEN_ADDRESSES=", "-v", data + ":" + PostgresImage.DATA_DIR, PostgresImage.NAME);
         awaitPostgres();
@@ -129,6 +131,9 @@ final class BackupDemo {
         results.add(expect(downtime != null && resumedBefore(stack, record),
                 "PostgreSQL was back before the upload finished (early resume; downtime "
                         + (downtime == null ? "unknown" : downtime + " ms") + ")"));
+        JsonNode prepared = record.path("prepareHooks").path(0);
+        results.add(expect(!prepared.isMissingNode() && prepared.path("failure").isNull(),
+                "PostgreSQL's CHECKPOINT ran before the quiesce, while it served (lifeline.quiesce.prepare)"));
         String output = verify == null ? "" : verify.get("output").asText();
         results.add(expect(verify != null && verify.get("passed").asBoolean() && output.contains("row=" + ROWS),
                 "the restored copy starts and holds all " + ROWS + " rows"));
@@ -140,6 +145,17 @@ final class BackupDemo {
     private void printTimeline(JsonNode record, JsonNode stack, Long downtime) {
         Timeline timeline = new Timeline();
         add(timeline, record.get("createdAt"), "backup job " + record.get("job").asText() + " created");
+        for (JsonNode hook : record.path("prepareHooks")) {
+            add(timeline, hook.get("startedAt"), STACK + ": prepare hook " + hook.get("program").asText() + " ("
+                    + PREPARE_LABEL.substring(PREPARE_LABEL.lastIndexOf(' ') + 1) + ") while PostgreSQL serves, "
+                    + hook.get("millis").asLong() + " ms" + (hook.hasNonNull("failure") ? ", FAILED: "
+                    + hook.get("failure").asText() : ""));
+        }
+        for (JsonNode flush : record.path("flushes")) {
+            add(timeline, flush.get("startedAt"), "flush of " + flush.get("filesystem").asText() + " (syncfs) while "
+                    + "PostgreSQL serves, " + flush.get("millis").asLong() + " ms" + (flush.hasNonNull("failure")
+                            ? ", FAILED: " + flush.get("failure").asText() : ""));
+        }
         add(timeline, stack.get("quiesceStartedAt"), STACK + ": quiesce began (engine stop: PostgreSQL's fast, "
                 + "clean shutdown)");
         add(timeline, stack.get("quiescedAt"), STACK + ": quiesced (stopped)");

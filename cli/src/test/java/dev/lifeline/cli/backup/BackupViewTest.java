@@ -91,7 +91,7 @@ class BackupViewTest {
     }
 
     @Test
-    void statusShowsTheJobPhasesStacksUploadsExclusionsAndNotes() throws Exception {
+    void statusShowsTheJobPhasesStacksUploadsExclusionsWhatRanBeforeTheQuiesceAndNotes() throws Exception {
         String out = BackupView.status(job(), ZoneOffset.UTC);
         assertThat(out).contains("job        j-42").contains("phase      done").contains("path       snapshot")
                 .contains("requested  db, app").contains("finished   2025-03-01 10:01:05");
@@ -100,6 +100,10 @@ class BackupViewTest {
         assertThat(out).containsPattern("db +stop +resumed +2025-03-01 10:00:02 +2025-03-01 10:00:04 +2.3s");
         assertThat(out).containsPattern("app +pause +resume_failed +2025-03-01 10:00:02 +- +- +unpause failed");
         assertThat(out).contains("excluded: proxy (protected: lifeline.protected=true)");
+        assertThat(out).contains("before the quiesce, while the apps served:")
+                .containsPattern("prepare +db: psql in db-1 +120ms")
+                .containsPattern("flush +/srv +1.8s")
+                .containsPattern("flush +/mnt/nfs +1m00s +failed: did not finish within PT1M");
         assertThat(out).containsPattern("db +/srv/db +abc123 +1.5 KiB +3.0 GiB");
         assertThat(out).contains("note: db was stopped: no snapshot provider").doesNotContain("failure:");
         assertThat(out).doesNotContain("progress"); // finished: the bytes are in the uploads

@@ -51,9 +51,21 @@ final class PgPing {
         return "";
     }
 
+    /** A protocol 3.0 startup message for user and database {@code postgres}, ready to write. */
+    static ByteBuffer startupMessage() {
+        byte[] params = "user\0postgres\0database\0postgres\0\0".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer startup = ByteBuffer.allocate(8 + params.length);
+        return startup.putInt(8 + params.length).putInt(PROTOCOL_3_0).put(params).flip();
+    }
+
+    /** The server's socket in {@code socketDir} (port 5432). */
+    static Path socket(Path socketDir) {
+        return socketDir.resolve(".s.PGSQL.5432");
+    }
+
     /** Whether the server whose socket folder is {@code socketDir} (port 5432) accepts connections now. */
     static boolean ready(Path socketDir, long timeoutMillis) {
-        Path socket = socketDir.resolve(".s.PGSQL.5432");
+        Path socket = socket(socketDir);
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             // a server that does not answer (a frozen container) is given up on: closing unblocks the read
             ScheduledFuture<?> giveUp = WATCHDOG.schedule(() -> {
@@ -65,9 +77,7 @@ final class PgPing {
             }, timeoutMillis, TimeUnit.MILLISECONDS);
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));
-                byte[] params = "user\0postgres\0database\0postgres\0\0".getBytes(StandardCharsets.US_ASCII);
-                ByteBuffer startup = ByteBuffer.allocate(8 + params.length);
-                startup.putInt(8 + params.length).putInt(PROTOCOL_3_0).put(params).flip();
+                ByteBuffer startup = startupMessage();
                 while (startup.hasRemaining()) {
                     channel.write(startup);
                 }

@@ -127,12 +127,14 @@ class BackupTest extends RealEngineTest {
     }
 
     @Test
-    void pauseFreezesWithoutARestartAndHooksRunAroundTheSnapshot() throws IOException {
+    void pauseFreezesWithoutARestartAndHooksRunBeforeTheMarkerAndAroundTheSnapshot() throws IOException {
         try (BackupHost b = BackupHost.create(podman, "")) {
             Path cacheData = b.btrfsData("cache-data", Map.of("c", "cache"));
             Path appData = b.btrfsData("app-data", Map.of("a", "app"));
-            b.run("cache", "cache", cacheData, Map.of("lifeline.quiesce", "pause"));
+            b.run("cache", "cache", cacheData, Map.of("lifeline.quiesce", "pause",
+                    "lifeline.quiesce.prepare", "false"));
             b.run("app", "app", appData, Map.of("lifeline.quiesce", "hook",
+                    "lifeline.quiesce.prepare", "touch /data/prepare-hook-ran",
                     "lifeline.quiesce.pre", "touch /data/pre-hook-ran",
                     "lifeline.quiesce.post", "touch /data/post-hook-ran"));
             AgentProcess agent = readyAgent(b.host, 2);
@@ -149,14 +151,34 @@ class BackupTest extends RealEngineTest {
             assertThat(b.host.startedAt("app")).isEqualTo(appStarted);
             assertThat(b.host.container("cache").status().name()).isEqualTo("RUNNING");
             assertThat(appData.resolve("post-hook-ran")).exists();
+            // Before the marker, while both served: the prepare hooks (a failing one is a note), then the flush of
+            // the data's filesystem, all before the first quiesce began.
+            Instant firstQuiesce = Stream.of("cache", "app").map(s -> Instant.parse(BackupHost.stack(done, s)
+                    .get("quiesceStartedAt").asText())).min(Instant::compareTo).orElseThrow();
+            assertThat(done.get("prepareHooks")).hasSize(2);
+            done.get("prepareHooks").forEach(h -> assertThat(endOf(h)).isBeforeOrEqualTo(firstQuiesce));
+            assertThat(done.get("notes").toString()).contains("prepare-hook false in cache exited 1", "goes on");
+            assertThat(done.get("flushes")).singleElement().satisfies(f -> {
+                assertThat(f.get("filesystem").asText()).isEqualTo(b.btrfs.mountPoint().toRealPath().toString());
+                assertThat(f.get("failure").isNull()).as(f.toString()).isTrue();
+                assertThat(endOf(f)).isBeforeOrEqualTo(firstQuiesce);
+                done.get("prepareHooks").forEach(h -> assertThat(endOf(h)).isBeforeOrEqualTo(
+                        Instant.parse(f.get("startedAt").asText())));
+            });
 
-            // The snapshot holds what the pre-hook did, not what the post-hook did after it.
+            // The snapshot holds what the prepare and pre-hooks did, not what the post-hook did after it.
             Path to = b.host.dir.resolve("restored");
             assertThat(agent.post("/restore", "{\"stack\":\"app\",\"to\":\"" + to + "\"}").statusCode()).isEqualTo(200);
             Path copy = to.resolve(appData.toString().substring(1));
+            assertThat(copy.resolve("prepare-hook-ran")).exists();
             assertThat(copy.resolve("pre-hook-ran")).exists();
             assertThat(copy.resolve("post-hook-ran")).doesNotExist();
         }
+    }
+
+    /** When a timed step of a job record ({@code startedAt}, {@code millis}) ended. */
+    private static Instant endOf(JsonNode step) {
+        return Instant.parse(step.get("startedAt").asText()).plusMillis(step.get("millis").asLong());
     }
 
     @Test

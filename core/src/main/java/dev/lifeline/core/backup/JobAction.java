@@ -15,7 +15,9 @@ public sealed interface JobAction {
 
     /**
      * While every stack still runs: open the backup repository (create it if there is none) and prepare what the
-     * resumes will need (per the stack's mode in this job); report RepositoryReady or RepositoryUnavailable. Not part
+     * resumes will need (per the stack's mode in this job); last, run the stacks' prepare hooks and flush the data's
+     * filesystems, so that the marker and the stop follow at once and the downtime holds only what the apps wrote
+     * in those moments (a failed hook or flush is a note); report RepositoryReady or RepositoryUnavailable. Not part
      * of the max-quiesce window.
      */
     record PrepareRepository(String jobId, Map<StackName, QuiesceMode> modes) implements JobAction {

@@ -42,7 +42,10 @@ import java.util.TreeSet;
  * <p><b>Hooks.</b> {@code lifeline.quiesce.pre} and {@code lifeline.quiesce.post} of each running container are
  * split into argument lists by {@link CommandLine} (never run through a shell). A value that cannot be split is a
  * reported problem and is dropped; when the container's mode was hook or pause (whose consistency the hook was part
- * of) the container counts as stop instead, the safe default.
+ * of) the container counts as stop instead, the safe default. {@code lifeline.quiesce.prepare} is split the same
+ * way; it runs before the job's marker while the app still serves, whatever the mode, and only makes the quiesce
+ * lighter (PostgreSQL's {@code CHECKPOINT} leaves its shutdown little to write), so a malformed one is dropped
+ * without changing the mode.
  */
 public final class QuiescePlanner {
     private static final Comparator<QuiesceMode> CONSERVATIVE = Comparator.comparingInt(QuiescePlanner::rank);
@@ -105,11 +108,15 @@ public final class QuiescePlanner {
         List<QuiesceMode> modes = new ArrayList<>();
         List<Hook> pre = new ArrayList<>();
         List<Hook> post = new ArrayList<>();
+        List<Hook> prepare = new ArrayList<>();
         for (ContainerInfo container : running) {
             ContainerPolicy policy = PolicyParser.parse(container);
             policy.problems().stream().filter(p -> p.key() != null && p.key().startsWith(Labels.QUIESCE))
                     .forEach(problems::add);
             QuiesceMode mode = policy.quiesce();
+            // a prepare hook only lightens the quiesce: a malformed one is dropped, and the mode stays what it was
+            hook(container, Labels.QUIESCE_PREPARE, policy.quiescePrepare(), QuiesceMode.NONE, problems)
+                    .ifPresent(prepare::add);
             Optional<Hook> preHook = hook(container, Labels.QUIESCE_PRE, policy.quiescePre(), mode, problems);
             Optional<Hook> postHook = hook(container, Labels.QUIESCE_POST, policy.quiescePost(), mode, problems);
             boolean malformed = (policy.quiescePre().isPresent() && preHook.isEmpty())
@@ -121,7 +128,8 @@ public final class QuiescePlanner {
             }
             modes.add(mode);
         }
-        return new QuiesceTarget(name, merge(modes), running.stream().map(ContainerInfo::name).toList(), pre, post);
+        return new QuiesceTarget(name, merge(modes), running.stream().map(ContainerInfo::name).toList(), pre, post,
+                prepare);
     }
 
     private static Optional<Hook> hook(ContainerInfo container, String key, Optional<String> value, QuiesceMode mode,

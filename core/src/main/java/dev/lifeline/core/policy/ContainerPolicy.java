@@ -16,6 +16,7 @@ import java.util.TreeSet;
  *                      stack's tier)
  * @param dependsOn     the valid stack names of {@code lifeline.depends-on}
  * @param quiesce       {@code lifeline.quiesce}; {@link QuiesceMode#DEFAULT} when absent or invalid
+ * @param quiescePrepare {@code lifeline.quiesce.prepare} when set and not blank
  * @param quiescePre    {@code lifeline.quiesce.pre} when set and not blank
  * @param quiescePost   {@code lifeline.quiesce.post} when set and not blank
  * @param verify        {@code lifeline.verify} when set and not blank
@@ -26,6 +27,7 @@ public record ContainerPolicy(
         OptionalInt tier,
         Set<StackName> dependsOn,
         QuiesceMode quiesce,
+        Optional<String> quiescePrepare,
         Optional<String> quiescePre,
         Optional<String> quiescePost,
         Optional<String> verify,

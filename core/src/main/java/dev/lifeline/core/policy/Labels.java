@@ -14,6 +14,11 @@ public final class Labels {
     public static final String DEPENDS_ON = "lifeline.depends-on";
     /** How a job quiesces the stack: stop, pause, hook or none. */
     public static final String QUIESCE = "lifeline.quiesce";
+    /**
+     * Command run in the container before a job's marker, while the app still serves (e.g. PostgreSQL's
+     * {@code CHECKPOINT}), so that its own shutdown or hook has less to write inside the downtime.
+     */
+    public static final String QUIESCE_PREPARE = "lifeline.quiesce.prepare";
     /** Command run before a hook quiesce. */
     public static final String QUIESCE_PRE = "lifeline.quiesce.pre";
     /** Command run after a hook quiesce. */

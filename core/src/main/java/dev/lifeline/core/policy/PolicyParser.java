@@ -37,6 +37,7 @@ public final class PolicyParser {
         OptionalInt tier = parseTier(container, labels.get(Labels.TIER), problems);
         Set<StackName> dependsOn = parseDependsOn(container, labels.get(Labels.DEPENDS_ON), problems);
         QuiesceMode quiesce = parseQuiesce(container, labels.get(Labels.QUIESCE), problems);
+        Optional<String> prepare = nonBlank(labels.get(Labels.QUIESCE_PREPARE));
         Optional<String> pre = nonBlank(labels.get(Labels.QUIESCE_PRE));
         Optional<String> post = nonBlank(labels.get(Labels.QUIESCE_POST));
         if (quiesce == QuiesceMode.HOOK && pre.isEmpty() && post.isEmpty()) {
@@ -45,7 +46,7 @@ public final class PolicyParser {
                             + "; using " + QuiesceMode.DEFAULT.labelValue()));
             quiesce = QuiesceMode.DEFAULT;
         }
-        return new ContainerPolicy(protectedFlag, tier, dependsOn, quiesce, pre, post,
+        return new ContainerPolicy(protectedFlag, tier, dependsOn, quiesce, prepare, pre, post,
                 nonBlank(labels.get(Labels.VERIFY)), problems);
     }
 

@@ -150,6 +150,36 @@ class QuiescePlannerTest {
     }
 
     @Test
+    void prepareHooksAreArgumentListsPlannedForEveryModeInContainerOrder() {
+        QuiescePlan plan = QuiescePlanner.plan(names("app"), List.of(stack("app", List.of(
+                container("app-db", Labels.QUIESCE_PREPARE, "psql -X -q -U postgres -c CHECKPOINT"),
+                container("app-web", Labels.QUIESCE, "pause", Labels.QUIESCE_PREPARE, "sh -c 'sync; echo ok'")),
+                false, 0)));
+        QuiesceTarget target = plan.quiesceOrder().getFirst();
+        assertThat(target.mode()).isEqualTo(QuiesceMode.STOP);
+        assertThat(target.prepareHooks()).containsExactly(
+                new Hook("app-db", List.of("psql", "-X", "-q", "-U", "postgres", "-c", "CHECKPOINT")),
+                new Hook("app-web", List.of("sh", "-c", "sync; echo ok")));
+        assertThat(target.preHooks()).isEmpty();
+        assertThat(plan.problems()).isEmpty();
+    }
+
+    @Test
+    void aMalformedPrepareHookIsReportedAndDroppedAndTheModeStays() {
+        QuiescePlan plan = QuiescePlanner.plan(names("app"), List.of(stack("app", List.of(
+                container("app-db", Labels.QUIESCE, "pause", Labels.QUIESCE_PREPARE, "checkpoint && sync")),
+                false, 0)));
+        QuiesceTarget target = plan.quiesceOrder().getFirst();
+        assertThat(target.mode()).isEqualTo(QuiesceMode.PAUSE);
+        assertThat(target.prepareHooks()).isEmpty();
+        assertThat(plan.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo(Labels.QUIESCE_PREPARE);
+            assertThat(p.message()).contains("unquoted '&&' needs a shell", "the hook is not run")
+                    .doesNotContain("stop instead");
+        });
+    }
+
+    @Test
     void anInvalidQuiesceLabelIsReportedAndStops() {
         QuiescePlan plan = QuiescePlanner.plan(names("app"),
                 List.of(stack("app", List.of(container("app-1", Labels.QUIESCE, "freeze")), false, 0)));

@@ -115,6 +115,23 @@ class PolicyParserTest {
     }
 
     @Test
+    void thePrepareCommandIsReadBesideAnyMode() {
+        ContainerPolicy policy = PolicyParser.parse("db", Map.of(Labels.QUIESCE_PREPARE,
+                " psql -U postgres -c CHECKPOINT "));
+        assertThat(policy.quiesce()).isEqualTo(QuiesceMode.STOP);
+        assertThat(policy.quiescePrepare()).contains("psql -U postgres -c CHECKPOINT");
+        assertThat(policy.problems()).isEmpty();
+    }
+
+    @Test
+    void aPrepareCommandAloneDoesNotMakeAHookQuiesce() {
+        ContainerPolicy policy = PolicyParser.parse("db", Map.of(Labels.QUIESCE, "hook", Labels.QUIESCE_PREPARE,
+                "checkpoint"));
+        assertThat(policy.quiesce()).isEqualTo(QuiesceMode.STOP);
+        assertThat(policy.problems()).extracting(p -> p.key()).containsExactly(Labels.QUIESCE);
+    }
+
+    @Test
     void hookQuiesceWithoutAnyCommandIsReportedAndStopsInstead() {
         ContainerPolicy policy = parse(Labels.QUIESCE, "hook");
         assertThat(policy.quiesce()).isEqualTo(QuiesceMode.STOP);

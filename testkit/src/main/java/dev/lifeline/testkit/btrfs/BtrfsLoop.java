@@ -98,6 +98,47 @@ public final class BtrfsLoop implements AutoCloseable {
         return image;
     }
 
+    /**
+     * The bytes written to the loop device so far (from {@code /sys/block/loopN/stat}): what the filesystem has
+     * written back, as opposed to what still sits dirty in the page cache.
+     */
+    public long bytesWrittenToDevice() {
+        String device = null;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                int dash = List.of(f).indexOf("-");
+                if (f[4].equals(mountPoint.toString()) && dash > 0 && f.length > dash + 2) {
+                    device = f[dash + 2];
+                }
+            }
+            if (device == null || !device.startsWith("/dev/")) {
+                throw new IllegalStateException("no loop device is mounted at " + mountPoint);
+            }
+            String[] stat = Files.readString(Path.of("/sys/block", device.substring(5), "stat")).trim().split("\\s+");
+            return Long.parseLong(stat[6]) * 512; // field 7: sectors written, in units of 512 bytes
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the write count of " + device + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code megabytes} of random data to {@code file} without syncing it: the data stays dirty in the page
+     * cache until the kernel writes it back (up to {@code vm.dirty_expire_centisecs} later) or something flushes it.
+     */
+    public static void writeUnsynced(Path file, int megabytes) {
+        byte[] block = new byte[1 << 20];
+        java.util.Random random = new java.util.Random(7);
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < megabytes; i++) {
+                random.nextBytes(block);
+                out.write(block);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Creates subvolume {@code name} (may contain {@code /} below an existing folder) and returns its path. */
     public Path subvolume(String name) {
         Path path = mountPoint.resolve(name).normalize();

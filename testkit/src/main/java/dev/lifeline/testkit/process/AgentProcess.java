@@ -1,11 +1,13 @@
 package dev.lifeline.testkit.process;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -198,6 +200,45 @@ public final class AgentProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the agent to exit", e);
         }
+    }
+
+    /**
+     * Waits until a line of the agent's log holds one of {@code needles}, and returns that line. Reads only what was
+     * appended since the last look, every {@code pollMillis}: nothing of the agent's own works for it, unlike a
+     * request to its API, so a benchmark can wait for a job without taking CPU from it.
+     */
+    public String awaitLogLine(Duration timeout, long pollMillis, String... needles) {
+        List<String> wanted = List.of(needles);
+        Instant deadline = Instant.now().plus(timeout);
+        long offset = 0;
+        StringBuilder pending = new StringBuilder();
+        while (Instant.now().isBefore(deadline)) {
+            try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
+                long length = file.length();
+                if (length > offset) {
+                    byte[] added = new byte[(int) (length - offset)];
+                    file.seek(offset);
+                    file.readFully(added);
+                    offset = length;
+                    pending.append(new String(added, StandardCharsets.UTF_8));
+                    int end;
+                    while ((end = pending.indexOf("\n")) >= 0) {
+                        String line = pending.substring(0, end);
+                        pending.delete(0, end + 1);
+                        if (wanted.stream().anyMatch(line::contains)) {
+                            return line;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the agent's log " + logFile + ": " + e.getMessage(), e);
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("agent exited before logging any of " + wanted + ":\n" + log());
+            }
+            pause(pollMillis);
+        }
+        throw new IllegalStateException("the agent logged none of " + wanted + " within " + timeout + ":\n" + log());
     }
 
     public String log() {
