@@ -1,5 +1,6 @@
 package dev.lifeline.control.agentapi;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.control.command.CommandQueue;
 import dev.lifeline.control.command.CommandWakeups;
 import dev.lifeline.control.http.Json;
@@ -39,9 +40,10 @@ public final class AgentApi implements AutoCloseable {
         wakeups = new CommandWakeups();
         lookups = Executors.newFixedThreadPool(LOOKUP_THREADS,
                 Thread.ofPlatform().daemon().name("long-poll-lookup-", 0).factory());
-        ingest = new HeartbeatIngest(db.jdbi(), clock, settings, hostBack, replicaId, tokens);
+        ObjectMapper json = Json.mapper();
+        ingest = new HeartbeatIngest(db.jdbi(), clock, settings, hostBack, replicaId, tokens, json);
         longPolls = new LongPoll(commands, wakeups, lookups);
-        routes = new AgentRoutes(Json.mapper(), settings, tokens,
+        routes = new AgentRoutes(json, settings, tokens,
                 new Registration(db.jdbi(), clock, settings.heartbeatInterval()), ingest,
                 longPolls);
         ingest.start();

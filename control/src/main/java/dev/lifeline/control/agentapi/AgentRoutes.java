@@ -65,16 +65,14 @@ final class AgentRoutes implements RouteSet {
     private void heartbeat(Context ctx) {
         HostIdentity host;
         Heartbeat beat;
-        String report;
         try {
             host = authenticate(ctx);
             beat = requests.heartbeat(body(ctx, settings.maxHeartbeatBytes()));
-            report = json.writeValueAsString(beat.stacks());
-        } catch (RuntimeException | JsonProcessingException e) {
+        } catch (RuntimeException e) {
             fail(ctx, e);
             return;
         }
-        ctx.future(() -> ingest.submit(host, beat, report).handle((answer, error) -> {
+        ctx.future(() -> ingest.submit(host, beat).handle((answer, error) -> {
             if (error != null) {
                 fail(ctx, error);
             } else {

@@ -1,5 +1,7 @@
 package dev.lifeline.control.agentapi;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.control.audit.AuditEvent;
 import dev.lifeline.control.audit.AuditWriter;
 import dev.lifeline.control.command.CommandRows;
@@ -27,6 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * batch and writes them all in one transaction (one fsync), then answers each after the commit. Under load the
  * batches grow by themselves, so the cost per heartbeat falls as the rate rises; idle, a heartbeat is written alone.
  *
- * <p>Per batch, a constant number of statements: the hosts' reports (report jsonb, report_seq + 1,
- * last_heartbeat_at, agent_version; an unreachable host becomes online), the audit events and notifications of the
+ * <p>Per batch, a constant number of statements: the hosts' reports (last_heartbeat_at and agent_version always; the
+ * report jsonb, and report_seq + 1, only when the report differs from the stored one by its SHA-256, or the host
+ * was unreachable: a quiet host's heartbeat is not news for the monitor, and its report is not parsed, compressed
+ * and written again; an unreachable host becomes online), the audit events and notifications of the
  * hosts that came back, the command results (done or failed, audited), and the hosts' open commands (delivered).
  * A batch that fails is written again one heartbeat at a time, so one bad heartbeat fails alone.
  */
@@ -49,8 +54,18 @@ public final class HeartbeatIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatIngest.class);
     private static final int RETRIES = 3;
 
-    private record Pending(HostIdentity host, Heartbeat beat, String report,
-            CompletableFuture<HeartbeatResponse> answer) {}
+    /**
+     * A heartbeat waiting for its batch.
+     *
+     * @param report the report as stored ({@code [{name, status, detail}]}); null when this replica stored the same
+     *     report for the host last (it is serialized only if the database holds another one after all)
+     */
+    private record Pending(HostIdentity host, Heartbeat beat, String digest, String report,
+            CompletableFuture<HeartbeatResponse> answer) {
+        Pending withReport(String json) {
+            return new Pending(host, beat, digest, json, answer);
+        }
+    }
 
     private record Written(Set<UUID> stored, Set<UUID> cameBack, Map<UUID, List<AgentCommand>> commands) {}
 
@@ -60,6 +75,9 @@ public final class HeartbeatIngest implements AutoCloseable {
     private final HostBackListener hostBack;
     private final String origin;
     private final HostTokens tokens;
+    private final ObjectMapper json;
+    /** Each host's report digest as this replica last stored it: an unchanged report is not even serialized. */
+    private final ConcurrentHashMap<UUID, String> stored = new ConcurrentHashMap<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final AtomicLong heartbeats = new AtomicLong();
@@ -70,13 +88,14 @@ public final class HeartbeatIngest implements AutoCloseable {
      * @param origin this replica's name in the host-back notifications, so that it skips its own
      */
     HeartbeatIngest(Jdbi jdbi, InstantSource clock, AgentApiSettings settings, HostBackListener hostBack,
-            String origin, HostTokens tokens) {
+            String origin, HostTokens tokens, ObjectMapper json) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.settings = settings;
         this.hostBack = hostBack;
         this.origin = origin;
         this.tokens = tokens;
+        this.json = json;
         this.writer = Thread.ofPlatform().daemon().name("heartbeat-writer").unstarted(this::run);
     }
 
@@ -85,13 +104,15 @@ public final class HeartbeatIngest implements AutoCloseable {
     }
 
     /** Queues a checked heartbeat; the answer completes after its batch commits. */
-    CompletableFuture<HeartbeatResponse> submit(HostIdentity host, Heartbeat beat, String reportJson) {
+    CompletableFuture<HeartbeatResponse> submit(HostIdentity host, Heartbeat beat) {
         CompletableFuture<HeartbeatResponse> answer = new CompletableFuture<>();
         if (!running) {
             answer.completeExceptionally(AgentApiException.unavailable("the control plane is shutting down"));
             return answer;
         }
-        queue.add(new Pending(host, beat, reportJson, answer));
+        String digest = ReportDigest.of(beat.stacks());
+        String report = digest.equals(stored.get(host.host())) ? null : serialize(beat);
+        queue.add(new Pending(host, beat, digest, report, answer));
         return answer;
     }
 
@@ -155,6 +176,14 @@ public final class HeartbeatIngest implements AutoCloseable {
         batches.incrementAndGet();
         for (Pending p : batch) {
             UUID host = p.host().host();
+            if (written.stored().contains(host)) {
+                stored.put(host, p.digest());
+            } else {
+                stored.remove(host);
+            }
+        }
+        for (Pending p : batch) {
+            UUID host = p.host().host();
             if (!written.stored().contains(host)) {
                 tokens.forget(host);
                 p.answer().completeExceptionally(AgentApiException.unauthorized("host " + host + " is no longer "
@@ -195,6 +224,13 @@ public final class HeartbeatIngest implements AutoCloseable {
             latest.put(p.host().host(), p);
         }
         Map<UUID, String> before = storeReports(h, latest.values(), now);
+        // sent without its text as unchanged, but the database holds another report (another replica stored it)
+        List<Pending> stale = latest.values().stream()
+                .filter(p -> p.report() == null && !before.containsKey(p.host().host()))
+                .map(p -> p.withReport(serialize(p.beat()))).toList();
+        if (!stale.isEmpty()) {
+            before.putAll(storeReports(h, stale, now));
+        }
         List<AuditEvent> audit = new ArrayList<>();
         List<String> notices = new ArrayList<>();
         Set<UUID> cameBack = new LinkedHashSet<>();
@@ -236,38 +272,56 @@ public final class HeartbeatIngest implements AutoCloseable {
         return new Written(before.keySet(), cameBack, commands);
     }
 
-    /** Writes each host's report; answers each stored host's status before the write (absent: no such host). */
+    /**
+     * Writes each host's heartbeat; answers each stored host's status before the write. Absent: no such host, or a
+     * report sent without its text that differs from the stored one.
+     */
     private static Map<UUID, String> storeReports(Handle h, Collection<Pending> reports, Instant now) {
         int n = reports.size();
         String[] ids = new String[n];
         String[] bodies = new String[n];
+        String[] digests = new String[n];
         String[] versions = new String[n];
         int i = 0;
         for (Pending p : reports) {
             ids[i] = p.host().host().toString();
             bodies[i] = p.report();
+            digests[i] = p.digest();
             versions[i] = p.beat().agentVersion();
             i++;
         }
         Map<UUID, String> before = new LinkedHashMap<>();
         h.createQuery("""
                 WITH r AS (
-                    SELECT * FROM unnest(CAST(:ids AS uuid[]), :reports, :versions) AS t(id, report, version)),
+                    SELECT t.id, t.report, decode(t.sha, 'hex') AS sha, t.version
+                    FROM unnest(CAST(:ids AS uuid[]), :reports, :digests, :versions) AS t(id, report, sha, version)),
                 old AS (
-                    SELECT h.id, h.status FROM hosts h JOIN r ON r.id = h.id ORDER BY h.id FOR UPDATE OF h)
-                UPDATE hosts h SET report = CAST(r.report AS jsonb), report_seq = h.report_seq + 1,
+                    SELECT h.id, h.status, h.report_sha256 IS DISTINCT FROM r.sha AS changed
+                    FROM hosts h JOIN r ON r.id = h.id ORDER BY h.id FOR UPDATE OF h)
+                UPDATE hosts h SET
+                    report = CASE WHEN old.changed THEN CAST(r.report AS jsonb) ELSE h.report END,
+                    report_sha256 = r.sha,
+                    report_seq = h.report_seq + CASE WHEN old.changed OR old.status = 'unreachable' THEN 1 ELSE 0 END,
                     last_heartbeat_at = :now, agent_version = coalesce(r.version, h.agent_version),
                     status = CASE WHEN old.status = 'unreachable' THEN 'online' ELSE h.status END,
                     status_since = CASE WHEN old.status = 'unreachable' THEN :now ELSE h.status_since END
                 FROM r JOIN old ON old.id = r.id
-                WHERE h.id = r.id
+                WHERE h.id = r.id AND (NOT old.changed OR r.report IS NOT NULL)
                 RETURNING h.id, old.status
                 """)
-                .bind("ids", ids).bind("reports", bodies).bind("versions", versions)
+                .bind("ids", ids).bind("reports", bodies).bind("digests", digests).bind("versions", versions)
                 .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .map((rs, ctx) -> Map.entry(rs.getObject("id", UUID.class), rs.getString("status")))
                 .forEach(e -> before.put(e.getKey(), e.getValue()));
         return before;
+    }
+
+    private String serialize(Heartbeat beat) {
+        try {
+            return json.writeValueAsString(beat.stacks());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a report: " + e.getMessage(), e);
+        }
     }
 
     /** A deadlock or serialization failure: the same transaction may succeed when written again. */

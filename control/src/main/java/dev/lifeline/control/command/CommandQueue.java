@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * Users' commands for their workloads. {@link #submit} is one transaction: the command row (pending), the workload's
  * transient status written by compare-and-set from the settled status it had, and the audit event; its commit
  * notifies the replicas (a trigger on the commands table), and the long-poll of the host's agent answers at once.
+ * The host is due for the monitor now, so that the transient status is watched even if no report changes.
  */
 public final class CommandQueue {
     private static final Logger LOG = LoggerFactory.getLogger(CommandQueue.class);
@@ -78,6 +79,7 @@ public final class CommandQueue {
                     .bind("kind", kind.wireName()).bind("actor", actor).bind("reason", why)
                     .bind("now", CommandRows.at(now))
                     .execute();
+            CommandRows.dueNow(h, List.of(host), now);
             WorkloadStatus after = next.orElse(target.status());
             AuditWriter.append(h, List.of(new AuditEvent(now, team, host, workload, AuditEvent.Actor.user(actor),
                     "command_" + kind.wireName(), why, true, null, target.status().wireName(), after.wireName())));

@@ -65,7 +65,7 @@ public final class CommandRows {
     /**
      * Stores results: an open command of the same host becomes done or failed. A result for a command already
      * finished, or of another host, or unknown, changes nothing. A destroy that succeeded removes its workload's row:
-     * the stack is gone.
+     * the stack is gone. The hosts with a result are due for the monitor now.
      */
     public static List<Finished> finish(Handle h, List<Result> results, Instant now) {
         if (results.isEmpty()) {
@@ -97,6 +97,7 @@ public final class CommandRows {
                         CommandKind.fromWire(rs.getString("kind")), rs.getString("actor"), rs.getBoolean("ok"),
                         rs.getString("error")))
                 .list();
+        dueNow(h, finished.stream().map(Finished::host).distinct().toList(), now);
         List<Finished> destroyed = finished.stream().filter(f -> f.ok() && f.kind() == CommandKind.DESTROY).toList();
         if (!destroyed.isEmpty()) {
             h.createUpdate("""
@@ -108,6 +109,20 @@ public final class CommandRows {
                     .execute();
         }
         return finished;
+    }
+
+    /**
+     * The monitor looks at these hosts at its next pass ({@code next_check_at} now, unless it is due sooner): a
+     * command changed what their workloads should be doing, whether or not a report changes.
+     */
+    public static void dueNow(Handle h, Collection<UUID> hosts, Instant now) {
+        if (hosts.isEmpty()) {
+            return;
+        }
+        h.createUpdate("""
+                UPDATE hosts SET next_check_at = :now
+                WHERE id = ANY(CAST(:hosts AS uuid[])) AND (next_check_at IS NULL OR next_check_at > :now)
+                """).bind("hosts", ids(hosts)).bind("now", at(now)).execute();
     }
 
     static String[] ids(Collection<UUID> ids) {

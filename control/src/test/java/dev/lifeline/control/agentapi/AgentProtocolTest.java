@@ -111,15 +111,22 @@ class AgentProtocolTest {
         assertThat(fleet.command(stop.id())).containsEntry("state", "delivered");
 
         // not acknowledged yet: delivered again
+        Object firstBeat = fleet.host(host).get("last_heartbeat_at");
         HeartbeatResponse second = client.heartbeat(joined.hostToken(), new Heartbeat(2, "1.1", REPORT, List.of()));
         assertThat(second.commands()).extracting(AgentCommand::id).containsExactly(stop.id().toString());
-        assertThat(fleet.host(host)).containsEntry("report_seq", 2L);
+        // the same report again: the heartbeat counts, but it is no news
+        assertThat(fleet.host(host)).containsEntry("report_seq", 1L)
+                .hasEntrySatisfying("last_heartbeat_at", at -> assertThat(at).isNotEqualTo(firstBeat));
 
         CommandResult done = new CommandResult(stop.id().toString(), true, null);
-        HeartbeatResponse third = client.heartbeat(joined.hostToken(), new Heartbeat(3, "1.1", REPORT, List.of(done)));
+        List<ReportedStack> stopped = List.of(new ReportedStack("web", "stopped", "stopped by the user"),
+                REPORT.get(1));
+        HeartbeatResponse third = client.heartbeat(joined.hostToken(), new Heartbeat(3, "1.1", stopped, List.of(done)));
         assertThat(third.commands()).isEmpty();
         assertThat(third.acknowledgedResults()).containsExactly(stop.id().toString());
         assertThat(fleet.command(stop.id())).containsEntry("state", "done");
+        assertThat(fleet.host(host)).containsEntry("report_seq", 2L);
+        assertThat((String) fleet.host(host).get("report")).contains("\"status\": \"stopped\"");
         assertThat(fleet.audit("command_result")).singleElement().satisfies(e -> assertThat(e)
                 .containsEntry("outcome", "ok").containsEntry("workload", "web").containsEntry("actor", "agent"));
 
@@ -149,18 +156,21 @@ class AgentProtocolTest {
     void anUnreachableHostThatHeartbeatsIsOnlineAuditedAndTheMonitorIsToldAtOnce() {
         RegisterResponse joined = join("node-1");
         UUID host = UUID.fromString(joined.hostId());
+        client.heartbeat(joined.hostToken(), new Heartbeat(1, "1.0", REPORT, List.of()));
         fleet.setHostStatus(host, "unreachable");
 
-        client.heartbeat(joined.hostToken(), new Heartbeat(1, "1.0", REPORT, List.of()));
+        client.heartbeat(joined.hostToken(), new Heartbeat(2, "1.0", REPORT, List.of()));
 
-        assertThat(fleet.host(host)).containsEntry("status", "online");
+        // the same report as before the silence, but news: the missing workloads are reconciled against it
+        assertThat(fleet.host(host)).containsEntry("status", "online").containsEntry("report_seq", 2L);
         assertThat(fleet.audit("host_online")).singleElement().satisfies(e -> assertThat(e)
                 .containsEntry("before_status", "unreachable").containsEntry("after_status", "online"));
         assertThat(server.hostsBack()).containsExactly(host);
 
-        client.heartbeat(joined.hostToken(), new Heartbeat(2, "1.0", REPORT, List.of()));
+        client.heartbeat(joined.hostToken(), new Heartbeat(3, "1.0", REPORT, List.of()));
         assertThat(server.hostsBack()).containsExactly(host);
         assertThat(fleet.audit("host_online")).hasSize(1);
+        assertThat(fleet.host(host)).containsEntry("report_seq", 2L);
     }
 
     @Test
@@ -174,6 +184,24 @@ class AgentProtocolTest {
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(other.hostsBack()).contains(host));
             assertThat(server.hostsBack()).containsExactly(host);
+        }
+    }
+
+    @Test
+    void aReportStoredMeanwhileByAnotherReplicaIsReplacedEvenWhenThisReplicaStoredTheSameBefore() {
+        try (ControlPlaneServer other = ControlPlaneServer.replica(server.db(), Duration.ofSeconds(30), "replica-b")) {
+            RegisterResponse joined = join("node-1");
+            UUID host = UUID.fromString(joined.hostId());
+            HttpControlPlaneClient toOther = new HttpControlPlaneClient(other.url(), Optional.empty());
+            List<ReportedStack> paused = List.of(new ReportedStack("web", "paused", "1/1 containers paused"));
+
+            client.heartbeat(joined.hostToken(), new Heartbeat(1, "1.0", REPORT, List.of()));
+            toOther.heartbeat(joined.hostToken(), new Heartbeat(2, "1.0", paused, List.of()));
+            assertThat((String) fleet.host(host).get("report")).contains("paused");
+            client.heartbeat(joined.hostToken(), new Heartbeat(3, "1.0", REPORT, List.of()));
+
+            assertThat((String) fleet.host(host).get("report")).doesNotContain("paused").contains("\"db\"");
+            assertThat(fleet.host(host)).containsEntry("report_seq", 3L);
         }
     }
 

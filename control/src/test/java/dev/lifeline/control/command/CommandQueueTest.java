@@ -12,6 +12,7 @@ import dev.lifeline.core.fleet.wire.AgentCommand;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,6 +67,9 @@ class CommandQueueTest {
                 .containsEntry("actor_kind", "user").containsEntry("actor", "alice")
                 .containsEntry("reason", "deploy 1.2").containsEntry("before_status", "stopped")
                 .containsEntry("after_status", "starting").containsEntry("outcome", "ok"));
+        assertThat(db.jdbi().withHandle(h -> h.createQuery("SELECT next_check_at FROM hosts WHERE id = :h")
+                .bind("h", host).mapTo(OffsetDateTime.class).one()).toInstant())
+                .as("due for the monitor now, whether or not a report changes").isEqualTo(NOW);
         assertThat(queue.takeUndelivered(host)).containsExactly(new AgentCommand(start.id().toString(), "start",
                 "web"));
         assertThat(queue.takeUndelivered(host)).isEmpty();
