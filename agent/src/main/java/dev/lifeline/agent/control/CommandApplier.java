@@ -11,6 +11,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -75,6 +76,11 @@ public final class CommandApplier implements AutoCloseable {
 
     public boolean accepting() {
         return accepting;
+    }
+
+    /** The ids of the commands being applied now. */
+    public Set<String> inFlight() {
+        return Set.copyOf(running.keySet());
     }
 
     /** Stacks with a command being applied, and its kind: the report shows its transient status. */

@@ -6,6 +6,7 @@ import dev.lifeline.core.fleet.wire.PendingCommands;
 import dev.lifeline.core.fleet.wire.RegisterRequest;
 import dev.lifeline.core.fleet.wire.RegisterResponse;
 import java.time.Duration;
+import java.util.Collection;
 
 /**
  * Port to the fleet control plane. The agent always calls (a host behind NAT needs no inbound port). Every method
@@ -19,6 +20,9 @@ public interface ControlPlaneClient {
     /** Pushes the full stack report and the unacknowledged results; answers the pending commands. */
     HeartbeatResponse heartbeat(String hostToken, Heartbeat heartbeat);
 
-    /** Waits up to {@code wait} for commands not delivered before (the long-poll beside the heartbeat). */
-    PendingCommands awaitCommands(String hostToken, Duration wait);
+    /**
+     * Waits up to {@code wait} for commands the agent does not have (the long-poll beside the heartbeat); {@code known}
+     * names those it has: being applied, or finished with the result not yet acknowledged.
+     */
+    PendingCommands awaitCommands(String hostToken, Duration wait, Collection<String> known);
 }

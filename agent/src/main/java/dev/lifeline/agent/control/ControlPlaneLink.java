@@ -18,8 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +49,8 @@ public final class ControlPlaneLink implements AutoCloseable {
     private static final Duration REFUSED_RETRY = Duration.ofMinutes(5);
     private static final Duration MIN_BEAT_GAP = Duration.ofSeconds(1);
     private static final int RESULTS_PER_BEAT = 500;
+    /** At most this many unacknowledged results are named in a long-poll (the control plane takes 200 ids). */
+    private static final int KNOWN_RESULTS = 150;
 
     /** How the link is doing, for health and tests. */
     public record Health(Optional<String> hostId, Instant lastHeartbeat, int failuresInARow, long heartbeatsSent) {}
@@ -265,7 +269,7 @@ public final class ControlPlaneLink implements AutoCloseable {
                     continue;
                 }
                 try {
-                    PendingCommands pending = client.awaitCommands(credentials.hostToken(), LONG_POLL_WAIT);
+                    PendingCommands pending = client.awaitCommands(credentials.hostToken(), LONG_POLL_WAIT, known());
                     applier.offer(pending.commands());
                     failures = 0;
                 } catch (ControlPlaneException e) {
@@ -279,6 +283,13 @@ public final class ControlPlaneLink implements AutoCloseable {
         } catch (InterruptedException | ExecutionException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The commands this agent has: being applied, or finished with the result not yet acknowledged. */
+    private Set<String> known() {
+        Set<String> known = new LinkedHashSet<>(applier.inFlight());
+        ledger.unacknowledged(KNOWN_RESULTS).forEach(e -> known.add(e.id()));
+        return known;
     }
 
     private void failed(String event, ControlPlaneException e) {

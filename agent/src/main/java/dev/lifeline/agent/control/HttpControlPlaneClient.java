@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -55,8 +56,9 @@ public final class HttpControlPlaneClient implements ControlPlaneClient {
     }
 
     @Override
-    public PendingCommands awaitCommands(String hostToken, Duration wait) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/v1/agent/commands?waitMs=" + wait.toMillis()))
+    public PendingCommands awaitCommands(String hostToken, Duration wait, Collection<String> known) {
+        String query = "?waitMs=" + wait.toMillis() + (known.isEmpty() ? "" : "&known=" + String.join(",", known));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/v1/agent/commands" + query))
                 .GET().header("Authorization", "Bearer " + hostToken).timeout(wait.plus(LONG_POLL_MARGIN));
         return send(request, PendingCommands.class, "wait for commands from");
     }

@@ -647,11 +647,7 @@ public final class SqliteJournal implements Journal, JobLedger, CommandLedger {
             try (PreparedStatement ps = c.prepareStatement("SELECT j.seq, j.id, j.created_at, j.phase, j.finished_at,"
                     + " j.document, (SELECT group_concat(stack, char(10)) FROM backup_job_stacks WHERE job_seq = j.seq)"
                     + " FROM backup_jobs j " + where + " ORDER BY j.seq DESC LIMIT ?")) {
-                int i = 1;
-                for (String arg : args) {
-                    ps.setString(i++, arg);
-                }
-                ps.setInt(i, limit);
+                bindWhereAndLimit(ps, args, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String stacks = rs.getString(7);
@@ -761,11 +757,7 @@ public final class SqliteJournal implements Journal, JobLedger, CommandLedger {
             throws SQLException {
         List<CommandEntry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COMMAND_COLUMNS + " " + where + " LIMIT ?")) {
-            int i = 1;
-            for (String arg : args) {
-                ps.setString(i++, arg);
-            }
-            ps.setInt(i, limit);
+            bindWhereAndLimit(ps, args, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new CommandEntry(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -776,6 +768,15 @@ public final class SqliteJournal implements Journal, JobLedger, CommandLedger {
             }
         }
         return out;
+    }
+
+    /** Binds a query's WHERE arguments (text, in order) and then its LIMIT. */
+    private static void bindWhereAndLimit(PreparedStatement ps, List<String> args, int limit) throws SQLException {
+        int i = 1;
+        for (String arg : args) {
+            ps.setString(i++, arg);
+        }
+        ps.setInt(i, limit);
     }
 
     // ---- events -------------------------------------------------------------------------------------------------

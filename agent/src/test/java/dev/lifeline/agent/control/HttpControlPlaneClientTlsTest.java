@@ -114,7 +114,7 @@ class HttpControlPlaneClientTlsTest {
     void aClosedPortIsUnreachable() {
         HttpControlPlaneClient client = new HttpControlPlaneClient(URI.create("http://127.0.0.1:1"),
                 Optional.empty());
-        assertThatThrownBy(() -> client.awaitCommands("llc_host_x", Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> client.awaitCommands("llc_host_x", Duration.ofSeconds(1), List.of()))
                 .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.kind())
                         .isEqualTo(ControlPlaneException.Kind.UNREACHABLE))
                 .hasMessageContaining("ConnectException");

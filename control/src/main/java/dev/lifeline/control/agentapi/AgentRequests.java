@@ -21,6 +21,8 @@ import java.util.UUID;
  * field and what is wrong.
  */
 final class AgentRequests {
+    /** Most command ids a long-poll may name as known. */
+    static final int MAX_KNOWN = 200;
     private final ObjectMapper json;
     private final AgentApiSettings settings;
 
@@ -105,6 +107,22 @@ final class AgentRequests {
         } catch (NumberFormatException e) {
             throw AgentApiException.badRequest("waitMs must be a whole number of milliseconds, got '" + value + "'");
         }
+    }
+
+    /** {@code known} of a long-poll: the command ids the agent has, comma separated; absent is none. */
+    Set<UUID> knownIds(String value) {
+        if (value == null || value.isBlank()) {
+            return Set.of();
+        }
+        String[] ids = value.split(",");
+        require(ids.length <= MAX_KNOWN, "known names " + ids.length + " commands; at most " + MAX_KNOWN
+                + " are accepted");
+        Set<UUID> known = new HashSet<>();
+        for (String id : ids) {
+            require(isUuid(id.strip()), "known: '" + id + "' is not a command id");
+            known.add(UUID.fromString(id.strip()));
+        }
+        return known;
     }
 
     private <T> T parse(byte[] body, Class<T> type) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agents' side of the control plane's HTTP server: {@code POST /v1/agent/register} (a join token in the body),
- * {@code POST /v1/agent/heartbeat} and {@code GET /v1/agent/commands?waitMs=N} (a host token as Bearer). Errors are
+ * {@code POST /v1/agent/heartbeat} and {@code GET /v1/agent/commands?waitMs=N&known=ID,ID} (a host token as Bearer;
+ * see {@link LongPoll}). Errors are
  * {@code {"error": "..."}} with 400 (malformed), 401 (token), 413 (too large) or 503 (try again later); nothing is
  * written for a refused request. Waiting (the group commit, the long-poll) holds no server thread.
  */
@@ -63,40 +64,39 @@ final class AgentRoutes implements RouteSet {
     }
 
     private void heartbeat(Context ctx) {
-        HostIdentity host;
-        Heartbeat beat;
+        CompletableFuture<?> answer;
         try {
-            host = authenticate(ctx);
-            beat = requests.heartbeat(body(ctx, settings.maxHeartbeatBytes()));
+            HostIdentity host = authenticate(ctx);
+            Heartbeat beat = requests.heartbeat(body(ctx, settings.maxHeartbeatBytes()));
+            answer = ingest.submit(host, beat);
         } catch (RuntimeException e) {
             fail(ctx, e);
             return;
         }
-        ctx.future(() -> ingest.submit(host, beat).handle((answer, error) -> {
-            if (error != null) {
-                fail(ctx, error);
-            } else {
-                respond(ctx, answer);
-            }
-            return null;
-        }));
+        answerLater(ctx, answer);
     }
 
     private void commands(Context ctx) {
-        CompletableFuture<PendingCommands> answer;
+        CompletableFuture<?> answer;
         try {
             HostIdentity host = authenticate(ctx);
             long waitMs = requests.waitMillis(ctx.queryParam("waitMs"));
-            answer = longPoll.await(host.host(), Duration.ofMillis(waitMs)).thenApply(PendingCommands::new);
+            answer = longPoll.await(host.host(), requests.knownIds(ctx.queryParam("known")),
+                    Duration.ofMillis(waitMs)).thenApply(PendingCommands::new);
         } catch (RuntimeException e) {
             fail(ctx, e);
             return;
         }
-        ctx.future(() -> answer.handle((pending, error) -> {
+        answerLater(ctx, answer);
+    }
+
+    /** Answers when {@code answer} completes, holding no server thread meanwhile. */
+    private void answerLater(Context ctx, CompletableFuture<?> answer) {
+        ctx.future(() -> answer.handle((body, error) -> {
             if (error != null) {
                 fail(ctx, error);
             } else {
-                respond(ctx, pending);
+                respond(ctx, body);
             }
             return null;
         }));

@@ -266,7 +266,7 @@ public final class HeartbeatIngest implements AutoCloseable {
                     .mapTo(String.class).list();
         }
         Map<UUID, List<AgentCommand>> commands = new HashMap<>();
-        for (CommandRows.Delivery d : CommandRows.deliverOpen(h, before.keySet(), now)) {
+        for (CommandRows.Delivery d : CommandRows.deliverOpen(h, before.keySet(), List.of(), now)) {
             commands.computeIfAbsent(d.host(), k -> new ArrayList<>()).add(d.command());
         }
         return new Written(before.keySet(), cameBack, commands);

@@ -5,16 +5,17 @@ import dev.lifeline.control.command.CommandWakeups;
 import dev.lifeline.core.fleet.wire.AgentCommand;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET /v1/agent/commands?waitMs=N}: the host's commands not delivered yet, at once when there are some, else
- * as soon as one is queued (woken by the commands notification), or none after N ms. Delivered commands are not
- * answered again here (the agent applying one would ask again at once): the heartbeat delivers them again until
- * their result arrives.
+ * {@code GET /v1/agent/commands?waitMs=N&known=ID,ID}: the host's open commands the agent does not have (it names
+ * those it is applying or whose result it has not seen stored), at once when there are some, else as soon as one is
+ * queued (woken by the commands notification), or none after N ms. So an answer lost on the way is answered again
+ * at the next long-poll, and a command being applied is not answered again and again.
  */
 final class LongPoll implements AutoCloseable {
     private final CommandQueue queue;
@@ -29,11 +30,11 @@ final class LongPoll implements AutoCloseable {
         this.database = database;
     }
 
-    CompletableFuture<List<AgentCommand>> await(UUID host, Duration wait) {
+    CompletableFuture<List<AgentCommand>> await(UUID host, Set<UUID> known, Duration wait) {
         CompletableFuture<Void> wake = wakeups.register(host);
         List<AgentCommand> ready;
         try {
-            ready = queue.takeUndelivered(host);
+            ready = queue.deliver(host, known);
         } catch (RuntimeException e) {
             wake.cancel(false);
             throw e;
@@ -43,7 +44,7 @@ final class LongPoll implements AutoCloseable {
             return CompletableFuture.completedFuture(ready);
         }
         return wake.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApplyAsync(woken -> queue.takeUndelivered(host), database);
+                .thenApplyAsync(woken -> queue.deliver(host, known), database);
     }
 
     /** The replica stops: every waiting long-poll is answered now, and new ones at once. */

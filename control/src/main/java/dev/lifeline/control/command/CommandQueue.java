@@ -8,6 +8,7 @@ import dev.lifeline.core.fleet.wire.AgentCommand;
 import dev.lifeline.core.log.KeyValues;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -90,9 +91,14 @@ public final class CommandQueue {
         return submitted;
     }
 
-    /** The host's commands not delivered yet, now marked delivered, oldest first: what a long-poll answers. */
-    public List<AgentCommand> takeUndelivered(UUID host) {
+    /**
+     * The host's open commands its agent does not have ({@code known}: being applied, or finished with the result
+     * not yet stored), oldest first, the pending ones now delivered: what a long-poll answers. An answer lost on the
+     * way (the agent restarted, a proxy dropped the connection) is answered again at the agent's next long-poll.
+     */
+    public List<AgentCommand> deliver(UUID host, Collection<UUID> known) {
         Instant now = clock.instant();
-        return jdbi.inTransaction(h -> CommandRows.deliverPending(h, host, now));
+        return jdbi.inTransaction(h -> CommandRows.deliverOpen(h, List.of(host), known, now)).stream()
+                .map(CommandRows.Delivery::command).toList();
     }
 }

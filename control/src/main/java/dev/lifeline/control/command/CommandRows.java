@@ -28,37 +28,27 @@ public final class CommandRows {
     public record Finished(UUID id, long teamId, UUID host, String workload, CommandKind kind, String actor,
             boolean ok, String error) {}
 
-    /** Every open command (pending or delivered) of the hosts, oldest first; the pending ones become delivered. */
-    public static List<Delivery> deliverOpen(Handle h, Collection<UUID> hosts, Instant now) {
+    /**
+     * Every open command (pending or delivered) of the hosts but those in {@code except}, oldest first; the pending
+     * ones become delivered.
+     */
+    public static List<Delivery> deliverOpen(Handle h, Collection<UUID> hosts, Collection<UUID> except, Instant now) {
         if (hosts.isEmpty()) {
             return List.of();
         }
         return h.createQuery("""
                 WITH open AS (
                     SELECT id, host_id, workload, kind, state, created_at FROM commands
-                    WHERE host_id = ANY(CAST(:hosts AS uuid[])) AND state IN ('pending', 'delivered')),
+                    WHERE host_id = ANY(CAST(:hosts AS uuid[])) AND state IN ('pending', 'delivered')
+                      AND NOT (id = ANY(CAST(:except AS uuid[])))),
                 marked AS (
                     UPDATE commands c SET state = 'delivered', delivered_at = :now FROM open
                     WHERE c.id = open.id AND open.state = 'pending')
                 SELECT id, host_id, workload, kind FROM open ORDER BY created_at, id
                 """)
-                .bind("hosts", ids(hosts)).bind("now", at(now))
+                .bind("hosts", ids(hosts)).bind("except", ids(except)).bind("now", at(now))
                 .map((rs, ctx) -> new Delivery(rs.getObject("host_id", UUID.class), new AgentCommand(
                         rs.getString("id"), rs.getString("kind"), rs.getString("workload"))))
-                .list();
-    }
-
-    /** The host's commands never delivered yet, oldest first, now marked delivered (a long-poll's answer). */
-    public static List<AgentCommand> deliverPending(Handle h, UUID host, Instant now) {
-        return h.createQuery("""
-                WITH marked AS (
-                    UPDATE commands SET state = 'delivered', delivered_at = :now
-                    WHERE host_id = :host AND state = 'pending'
-                    RETURNING id, workload, kind, created_at)
-                SELECT id, workload, kind FROM marked ORDER BY created_at, id
-                """)
-                .bind("host", host).bind("now", at(now))
-                .map((rs, ctx) -> new AgentCommand(rs.getString("id"), rs.getString("kind"), rs.getString("workload")))
                 .list();
     }
 

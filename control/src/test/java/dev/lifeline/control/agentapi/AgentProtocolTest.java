@@ -282,6 +282,7 @@ class AgentProtocolTest {
                 + "v".repeat(20_000) + "\"}").status()).isEqualTo(413);
         assertThat(raw.get("/v1/agent/commands?waitMs=30001", token).status()).isEqualTo(400);
         assertThat(raw.get("/v1/agent/commands?waitMs=soon", token).status()).isEqualTo(400);
+        assertThat(raw.get("/v1/agent/commands?waitMs=0&known=nope", token).status()).isEqualTo(400);
 
         Map<String, Long> after = fleet.counts();
         // the join token minted for the bad registration is the only new row
@@ -303,19 +304,24 @@ class AgentProtocolTest {
         fleet.workload(host, "db", WorkloadStatus.RUNNING);
 
         SubmittedCommand waiting = server.api().commands().submit(team, host, "web", CommandKind.PAUSE, "alice", "x");
-        assertThat(client.awaitCommands(joined.hostToken(), Duration.ofSeconds(25)).commands())
+        assertThat(client.awaitCommands(joined.hostToken(), Duration.ofSeconds(25), List.of()).commands())
+                .extracting(AgentCommand::id).containsExactly(waiting.id().toString());
+        // the answer was lost (the agent does not name it as known): answered again at once
+        assertThat(client.awaitCommands(joined.hostToken(), Duration.ofSeconds(25), List.of()).commands())
                 .extracting(AgentCommand::id).containsExactly(waiting.id().toString());
 
-        // delivered now: the long-poll waits for a new one rather than answering the same again
+        // the agent has it now: the long-poll waits for a new one rather than answering the same again
+        List<String> known = List.of(waiting.id().toString());
         CompletableFuture<PendingCommands> poll = inBackground(
-                () -> client.awaitCommands(joined.hostToken(), Duration.ofSeconds(25)));
+                () -> client.awaitCommands(joined.hostToken(), Duration.ofSeconds(25), known));
         await().atMost(Duration.ofSeconds(10)).until(() -> server.api().waitingLongPolls() == 1);
         assertThat(poll).isNotDone();
         SubmittedCommand next = server.api().commands().submit(team, host, "db", CommandKind.STOP, "bob", "y");
         assertThat(poll.get(20, TimeUnit.SECONDS).commands()).extracting(AgentCommand::id)
                 .containsExactly(next.id().toString());
 
-        assertThat(client.awaitCommands(joined.hostToken(), Duration.ofMillis(200)).commands()).isEmpty();
+        assertThat(client.awaitCommands(joined.hostToken(), Duration.ofMillis(200), List.of(waiting.id().toString(),
+                next.id().toString())).commands()).isEmpty();
         // the heartbeat still delivers both until their results arrive
         assertThat(client.heartbeat(joined.hostToken(), new Heartbeat(1, "1.0", REPORT, List.of())).commands())
                 .extracting(AgentCommand::id).containsExactly(waiting.id().toString(), next.id().toString());
@@ -330,7 +336,7 @@ class AgentProtocolTest {
             HttpControlPlaneClient toOther = new HttpControlPlaneClient(other.url(), Optional.empty());
 
             CompletableFuture<PendingCommands> poll = inBackground(
-                    () -> toOther.awaitCommands(joined.hostToken(), Duration.ofSeconds(25)));
+                    () -> toOther.awaitCommands(joined.hostToken(), Duration.ofSeconds(25), List.of()));
             await().atMost(Duration.ofSeconds(10)).until(() -> other.api().waitingLongPolls() == 1);
             SubmittedCommand stop = server.api().commands().submit(team, host, "web", CommandKind.STOP, "alice", "x");
 

@@ -15,6 +15,7 @@ import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,9 +71,10 @@ class CommandQueueTest {
         assertThat(db.jdbi().withHandle(h -> h.createQuery("SELECT next_check_at FROM hosts WHERE id = :h")
                 .bind("h", host).mapTo(OffsetDateTime.class).one()).toInstant())
                 .as("due for the monitor now, whether or not a report changes").isEqualTo(NOW);
-        assertThat(queue.takeUndelivered(host)).containsExactly(new AgentCommand(start.id().toString(), "start",
+        assertThat(queue.deliver(host, Set.of())).containsExactly(new AgentCommand(start.id().toString(), "start",
                 "web"));
-        assertThat(queue.takeUndelivered(host)).isEmpty();
+        assertThat(fleet.command(start.id())).containsEntry("state", "delivered");
+        assertThat(queue.deliver(host, Set.of(start.id()))).as("the agent has it").isEmpty();
     }
 
     @Test
