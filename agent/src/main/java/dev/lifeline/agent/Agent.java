@@ -375,9 +375,11 @@ public final class Agent implements AgentOperations, AutoCloseable {
      */
     public void shutdown() {
         phase = "stopping";
-        if (controlCommands != null) {
-            // no new command from now on; one being applied is interrupted, and answered at the next start
+        // no new command from now on; one being applied is interrupted, and answered at the next start
+        if (controlPlane != null) {
             controlPlane.close();
+        }
+        if (controlCommands != null) {
             controlCommands.close();
         }
         if (backups != null) {

@@ -13,6 +13,7 @@ import dev.lifeline.core.fleet.wire.Heartbeat;
 import dev.lifeline.core.fleet.wire.HeartbeatResponse;
 import dev.lifeline.core.log.KeyValues;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -53,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatIngest.class);
     private static final int RETRIES = 3;
+    /** At most this many batches' worth of heartbeats wait for the writer. */
+    private static final int QUEUED_BATCHES = 20;
 
     /**
      * A heartbeat waiting for its batch.
@@ -110,6 +114,12 @@ public final class HeartbeatIngest implements AutoCloseable {
             answer.completeExceptionally(AgentApiException.unavailable("the control plane is shutting down"));
             return answer;
         }
+        if (queue.size() >= settings.maxBatch() * QUEUED_BATCHES) {
+            // the database does not keep up: the agent backs off and sends it again, rather than this queue growing
+            answer.completeExceptionally(AgentApiException.unavailable("the control plane is overloaded; send the "
+                    + "heartbeat again later"));
+            return answer;
+        }
         String digest = ReportDigest.of(beat.stacks());
         String report = digest.equals(stored.get(host.host())) ? null : serialize(beat);
         queue.add(new Pending(host, beat, digest, report, answer));
@@ -157,7 +167,7 @@ public final class HeartbeatIngest implements AutoCloseable {
         try {
             written = writeWithRetries(batch, now);
         } catch (RuntimeException e) {
-            if (batch.size() > 1) {
+            if (batch.size() > 1 && !isConnectionFailure(e)) {
                 LOG.warn(KeyValues.line("event", "heartbeat_batch_failed", "size", batch.size(), "error",
                         rootMessage(e), "action", "writing one at a time"));
                 for (Pending p : batch) {
@@ -165,11 +175,12 @@ public final class HeartbeatIngest implements AutoCloseable {
                 }
                 return;
             }
-            Pending p = batch.getFirst();
-            LOG.error(KeyValues.line("event", "heartbeat_store_failed", "host", p.host().host(), "error",
-                    rootMessage(e)));
-            p.answer().completeExceptionally(AgentApiException.unavailable("the heartbeat could not be stored ("
-                    + rootMessage(e) + "); send it again later"));
+            // one heartbeat that cannot be stored, or a database that cannot be reached: none of them is
+            LOG.error(KeyValues.line("event", "heartbeat_store_failed", "heartbeats", batch.size(), "host",
+                    batch.getFirst().host().host(), "error", rootMessage(e)));
+            AgentApiException unavailable = AgentApiException.unavailable("the heartbeat could not be stored ("
+                    + rootMessage(e) + "); send it again later");
+            batch.forEach(p -> p.answer().completeExceptionally(unavailable));
             return;
         }
         heartbeats.addAndGet(batch.size());
@@ -322,6 +333,23 @@ public final class HeartbeatIngest implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a report: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The database cannot be reached or is going away (no connection within the pool's timeout, SQLSTATE class 08 or
+     * 57): writing the heartbeats one at a time would only wait longer for the same answer.
+     */
+    private static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A deadlock or serialization failure: the same transaction may succeed when written again. */

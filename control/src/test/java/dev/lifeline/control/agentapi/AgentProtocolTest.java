@@ -224,6 +224,18 @@ class AgentProtocolTest {
     }
 
     @Test
+    void withTheDatabaseGoneAHeartbeatIsRefusedAsUnavailableSoTheAgentSendsItAgainLater() {
+        RegisterResponse joined = join("node-1");
+        client.heartbeat(joined.hostToken(), new Heartbeat(1, "1.0", REPORT, List.of()));
+        server.db().close();
+
+        assertThatThrownBy(() -> client.heartbeat(joined.hostToken(), new Heartbeat(2, "1.0", REPORT, List.of())))
+                .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.kind())
+                        .isEqualTo(ControlPlaneException.Kind.UNREACHABLE))
+                .hasMessageContaining("HTTP 503").hasMessageContaining("send it again later");
+    }
+
+    @Test
     void aWrongTokenIsRefusedWith401AndNothingIsWritten() {
         String joinToken = fleet.joinToken(team);
         RawHttp raw = new RawHttp(server.url());
