@@ -364,6 +364,12 @@ public final class Agent implements AgentOperations, AutoCloseable {
         metrics.gauge("lifeline_backup_running", "1 while a backup job runs",
                 () -> backups != null && backups.running() ? 1 : 0);
         metrics.gauge("lifeline_open_markers", "Disruptive operations in flight", () -> journal.openMarkers().size());
+        metrics.gauge("lifeline_control_plane_heartbeat_age_seconds", "Seconds since the control plane last took a "
+                + "heartbeat (-1: no control plane, or none taken yet)", () -> controlPlane == null
+                || controlPlane.health().heartbeatsSent() == 0 ? -1
+                : Duration.between(controlPlane.health().lastHeartbeat(), clock.instant()).toMillis() / 1000.0);
+        metrics.gauge("lifeline_control_plane_failures", "Heartbeats in a row the control plane did not take",
+                () -> controlPlane == null ? 0 : controlPlane.health().failuresInARow());
         metrics.gauge("lifeline_last_resync_age_seconds", "Seconds since the engine was last compared with the journal",
                 () -> supervisor == null ? -1
                         : Duration.between(supervisor.lastResync(), clock.instant()).toMillis() / 1000.0);

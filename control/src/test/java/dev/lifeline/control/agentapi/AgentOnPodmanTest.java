@@ -195,6 +195,8 @@ class AgentOnPodmanTest {
         assertThat(run(host, "k-gone", CommandKind.DESTROY)).isEqualTo("done");
 
         assertThat(journalledCommands()).containsExactlyElementsOf(commands.stream().map(UUID::toString).toList());
+        assertThat(agent.agent().metrics()).contains("\nlifeline_control_plane_failures 0\n")
+                .containsPattern("\nlifeline_control_plane_heartbeat_age_seconds [0-9.]+\n");
         assertThat(fleet.audit("command_result")).hasSize(commands.size())
                 .allSatisfy(e -> assertThat(e).containsEntry("outcome", "ok"));
     }
