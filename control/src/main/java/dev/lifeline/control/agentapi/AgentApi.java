@@ -30,6 +30,7 @@ public final class AgentApi implements AutoCloseable {
     private final HeartbeatIngest ingest;
     private final CommandWakeups wakeups;
     private final ExecutorService lookups;
+    private final ExecutorService responders = Executors.newVirtualThreadPerTaskExecutor();
     private final LongPoll longPolls;
     private final PgListener listener;
 
@@ -45,7 +46,7 @@ public final class AgentApi implements AutoCloseable {
         longPolls = new LongPoll(commands, wakeups, lookups);
         routes = new AgentRoutes(json, settings, tokens,
                 new Registration(db.jdbi(), clock, settings.heartbeatInterval()), ingest,
-                longPolls);
+                longPolls, responders);
         ingest.start();
         listener = PgListener.start(db::dedicatedConnection, Map.of(
                 Notifications.COMMANDS, wakeups,
@@ -92,11 +93,13 @@ public final class AgentApi implements AutoCloseable {
         longPolls.close();
         listener.close();
         ingest.close();
-        lookups.shutdown();
-        try {
-            lookups.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (ExecutorService pool : new ExecutorService[] {lookups, responders}) {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

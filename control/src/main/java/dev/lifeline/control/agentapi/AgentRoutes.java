@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +36,14 @@ final class AgentRoutes implements RouteSet {
     private final Registration registration;
     private final HeartbeatIngest ingest;
     private final LongPoll longPoll;
+    private final Executor responders;
 
+    /**
+     * @param responders where deferred answers are written: not on the heartbeat writer's thread, which would
+     *     otherwise write a whole batch's answers one after another before it could start the next batch
+     */
     AgentRoutes(ObjectMapper json, AgentApiSettings settings, HostTokens tokens, Registration registration,
-            HeartbeatIngest ingest, LongPoll longPoll) {
+            HeartbeatIngest ingest, LongPoll longPoll, Executor responders) {
         this.json = json;
         this.requests = new AgentRequests(json, settings);
         this.settings = settings;
@@ -45,6 +51,7 @@ final class AgentRoutes implements RouteSet {
         this.registration = registration;
         this.ingest = ingest;
         this.longPoll = longPoll;
+        this.responders = responders;
     }
 
     @Override
@@ -92,14 +99,14 @@ final class AgentRoutes implements RouteSet {
 
     /** Answers when {@code answer} completes, holding no server thread meanwhile. */
     private void answerLater(Context ctx, CompletableFuture<?> answer) {
-        ctx.future(() -> answer.handle((body, error) -> {
+        ctx.future(() -> answer.handleAsync((body, error) -> {
             if (error != null) {
                 fail(ctx, error);
             } else {
                 respond(ctx, body);
             }
             return null;
-        }));
+        }, responders));
     }
 
     private HostIdentity authenticate(Context ctx) {

@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatIngest.class);
     private static final int RETRIES = 3;
-    /** At most this many batches' worth of heartbeats wait for the writer. */
-    private static final int QUEUED_BATCHES = 20;
+    /** At most this many heartbeats wait for the writer (twenty full batches). */
+    private static final int MAX_QUEUED = 10_000;
 
     /**
      * A heartbeat waiting for its batch.
@@ -114,7 +114,7 @@ public final class HeartbeatIngest implements AutoCloseable {
             answer.completeExceptionally(AgentApiException.unavailable("the control plane is shutting down"));
             return answer;
         }
-        if (queue.size() >= settings.maxBatch() * QUEUED_BATCHES) {
+        if (queue.size() >= MAX_QUEUED) {
             // the database does not keep up: the agent backs off and sends it again, rather than this queue growing
             answer.completeExceptionally(AgentApiException.unavailable("the control plane is overloaded; send the "
                     + "heartbeat again later"));
