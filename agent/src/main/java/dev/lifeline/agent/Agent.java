@@ -3,18 +3,26 @@ package dev.lifeline.agent;
 import dev.lifeline.agent.api.AgentOperations;
 import dev.lifeline.agent.api.ApiServer;
 import dev.lifeline.agent.api.ApiToken;
+import dev.lifeline.agent.backup.JobView;
 import dev.lifeline.agent.command.Command;
 import dev.lifeline.agent.command.CommandResult;
 import dev.lifeline.agent.command.DiskGuard;
 import dev.lifeline.agent.command.StackCommands;
 import dev.lifeline.agent.command.StackLocks;
 import dev.lifeline.agent.config.AgentConfig;
+import dev.lifeline.agent.control.CommandActions;
+import dev.lifeline.agent.control.CommandApplier;
+import dev.lifeline.agent.control.ControlPlaneLink;
+import dev.lifeline.agent.control.HttpControlPlaneClient;
+import dev.lifeline.agent.control.StackBackups;
+import dev.lifeline.agent.control.StackReporter;
 import dev.lifeline.agent.engine.ComposeFileReader;
 import dev.lifeline.agent.engine.DockerEngine;
 import dev.lifeline.agent.engine.EngineLocator;
 import dev.lifeline.agent.fault.HaltingCrashPoints;
 import dev.lifeline.agent.journal.DataDirLock;
 import dev.lifeline.agent.journal.JournalOpener;
+import dev.lifeline.agent.journal.SqliteJournal;
 import dev.lifeline.agent.metrics.Metrics;
 import dev.lifeline.agent.recovery.Inventory;
 import dev.lifeline.agent.recovery.OwnActions;
@@ -82,6 +90,8 @@ public final class Agent implements AgentOperations, AutoCloseable {
     private String bootId;
     private dev.lifeline.agent.backup.BackupService backups;
     private dev.lifeline.agent.backup.RestoreService restores;
+    private CommandApplier controlCommands;
+    private ControlPlaneLink controlPlane;
 
     public Agent(AgentConfig config, Map<String, String> environment) {
         this.config = config;
@@ -91,6 +101,10 @@ public final class Agent implements AgentOperations, AutoCloseable {
     /** Runs until {@link #shutdown} (the JVM's SIGTERM hook calls it). */
     public void run() throws Exception {
         Path dataDir = config.dataDir();
+        if (config.controlPlane().isPresent()) {
+            // a configuration error, found before anything starts
+            ControlPlaneLink.requireJoinable(config.controlPlane().get(), config.controlPlaneCredentialsFile());
+        }
         // Connecting to the engine (client set-up, first requests) is the slowest part of a start: it runs while
         // the data dir is locked, the journal opened and the API started. It only reads; nothing acts before the lock.
         CompletableFuture<ContainerEngine> engineReady = new CompletableFuture<>();
@@ -135,6 +149,10 @@ public final class Agent implements AgentOperations, AutoCloseable {
         if (opened.rebuilt()) {
             rebuildFromEngine(opened.reason());
         }
+        if (config.controlPlane().isPresent()) {
+            // reports from now on (recovery shows as starting stacks); commands are applied once recovery is done
+            startControlPlane(config.controlPlane().get(), locks, opened.journal());
+        }
         phase = "recovering";
         backups.finishAfterCrash();
         restores.finishAfterCrash();
@@ -150,9 +168,55 @@ public final class Agent implements AgentOperations, AutoCloseable {
                         s.crashLoopReset())), s.userStops(), config.recovery().retry().attemptTimeout());
         supervisor.holdsFrom(this::holder);
         supervisor.start();
+        if (controlCommands != null) {
+            controlCommands.accept();
+        }
         // Always: a stack's own lifeline.backup.schedule label needs no host schedule.
         backups.startScheduler(Duration.ofSeconds(30));
         stopped.await();
+    }
+
+    /**
+     * The control plane's link: the heartbeat loop and the long-poll on their own threads, commands applied through
+     * the same stop/start, engine and backup paths as the local API, each id recorded in the journal first.
+     */
+    private void startControlPlane(AgentConfig.ControlPlane cp, StackLocks locks, SqliteJournal ledger) {
+        StackBackups stackBackups = new StackBackups() {
+            @Override
+            public String start(StackName stack) {
+                return backups.start(List.of(stack), "control-plane").job();
+            }
+
+            @Override
+            public Optional<End> end(String job) {
+                return backups.status(Optional.of(job)).filter(JobView::terminal)
+                        .map(v -> new End("done".equals(v.phase()), v.failure()));
+            }
+        };
+        CommandActions actions = new CommandActions(inventory, engine, commands, locks, this::holder, journal,
+                stackBackups, clock, Agent::sleep);
+        controlCommands = new CommandApplier(ledger, actions::apply, clock, () -> {
+            ControlPlaneLink link = controlPlane;
+            if (link != null) {
+                link.beatSoon();
+            }
+        });
+        controlCommands.failInterrupted();
+        StackReporter reporter = new StackReporter(inventory, journal, locks, this::holder, controlCommands::applying);
+        controlPlane = new ControlPlaneLink(cp, config.controlPlaneCredentialsFile(),
+                new HttpControlPlaneClient(cp.url(), cp.caFile()), reporter::report, controlCommands, ledger, clock,
+                RandomGenerator.getDefault(), machineName(), version());
+        controlPlane.start();
+    }
+
+    private static String version() {
+        String v = Agent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** How the control plane link is doing; empty when the agent has no control plane. */
+    public Optional<ControlPlaneLink.Health> controlPlaneHealth() {
+        return Optional.ofNullable(controlPlane).map(ControlPlaneLink::health);
     }
 
     private Optional<String> holder(StackName stack) {
@@ -206,9 +270,11 @@ public final class Agent implements AgentOperations, AutoCloseable {
     }
 
     private static String hostName(AgentConfig.Backup b) {
-        if (b.host().isPresent()) {
-            return b.host().get();
-        }
+        return b.host().orElseGet(Agent::machineName);
+    }
+
+    /** The machine's name: /etc/hostname, else the resolver's. */
+    private static String machineName() {
         try {
             String name = Files.readString(Path.of("/etc/hostname")).trim();
             if (!name.isEmpty()) {
@@ -298,6 +364,12 @@ public final class Agent implements AgentOperations, AutoCloseable {
         metrics.gauge("lifeline_backup_running", "1 while a backup job runs",
                 () -> backups != null && backups.running() ? 1 : 0);
         metrics.gauge("lifeline_open_markers", "Disruptive operations in flight", () -> journal.openMarkers().size());
+        metrics.gauge("lifeline_control_plane_heartbeat_age_seconds", "Seconds since the control plane last took a "
+                + "heartbeat (-1: no control plane, or none taken yet)", () -> controlPlane == null
+                || controlPlane.health().heartbeatsSent() == 0 ? -1
+                : Duration.between(controlPlane.health().lastHeartbeat(), clock.instant()).toMillis() / 1000.0);
+        metrics.gauge("lifeline_control_plane_failures", "Heartbeats in a row the control plane did not take",
+                () -> controlPlane == null ? 0 : controlPlane.health().failuresInARow());
         metrics.gauge("lifeline_last_resync_age_seconds", "Seconds since the engine was last compared with the journal",
                 () -> supervisor == null ? -1
                         : Duration.between(supervisor.lastResync(), clock.instant()).toMillis() / 1000.0);
@@ -309,6 +381,13 @@ public final class Agent implements AgentOperations, AutoCloseable {
      */
     public void shutdown() {
         phase = "stopping";
+        // no new command from now on; one being applied is interrupted, and answered at the next start
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
+        if (controlCommands != null) {
+            controlCommands.close();
+        }
         if (backups != null) {
             // A running job resumes what it quiesced and ends failed before the agent goes.
             backups.shutdown(Duration.ofSeconds(60));
@@ -325,6 +404,12 @@ public final class Agent implements AgentOperations, AutoCloseable {
 
     @Override
     public void close() {
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
+        if (controlCommands != null) {
+            controlCommands.close();
+        }
         if (supervisor != null) {
             supervisor.close();
         }

@@ -28,6 +28,14 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Local API address (default 127.0.0.1:7411).")
     String listen;
 
+    @Option(names = "--control-plane", paramLabel = "URL",
+            description = "Fleet control plane to report to, e.g. https://control.example:7420.")
+    String controlPlane;
+
+    @Option(names = "--join-token", paramLabel = "FILE",
+            description = "The control plane's join token file (needed only to join, the first time).")
+    String joinToken;
+
     /**
      * {@code agent} followed only by its own options, each at most once with a value ({@code --engine URI} or
      * {@code --engine=URI}), read without picocli; empty for anything else, which picocli then answers (help, usage
@@ -51,7 +59,7 @@ final class AgentCommand implements Callable<Integer> {
                 return Optional.empty();
             }
             boolean known = name.equals("--config") || name.equals("--data-dir") || name.equals("--engine")
-                    || name.equals("--listen");
+                    || name.equals("--listen") || name.equals("--control-plane") || name.equals("--join-token");
             if (!known || value.isEmpty() || value.startsWith("-") || values.putIfAbsent(name, value) != null) {
                 return Optional.empty();
             }
@@ -61,6 +69,8 @@ final class AgentCommand implements Callable<Integer> {
         command.dataDir = values.get("--data-dir");
         command.engine = values.get("--engine");
         command.listen = values.get("--listen");
+        command.controlPlane = values.get("--control-plane");
+        command.joinToken = values.get("--join-token");
         return Optional.of(command);
     }
 
@@ -76,6 +86,12 @@ final class AgentCommand implements Callable<Integer> {
         }
         if (listen != null) {
             flags.put("api.listen", listen);
+        }
+        if (controlPlane != null) {
+            flags.put("control-plane.url", controlPlane);
+        }
+        if (joinToken != null) {
+            flags.put("control-plane.join-token-file", joinToken);
         }
         Map<String, String> env = System.getenv();
         Optional<Path> file = Optional.ofNullable(config)

@@ -83,6 +83,23 @@ class CliExitCodesTest {
     }
 
     @Test
+    void theAgentJoinsAControlPlaneWithItsTwoFlagsAndRefusesPlainHttpToAnotherHostOrNoJoinToken() {
+        AgentCommand joining = AgentCommand.fromPlainArguments("agent", "--control-plane", "https://cp.example:7420",
+                "--join-token=/etc/lifeline/join.token").orElseThrow();
+        assertThat(joining.controlPlane).isEqualTo("https://cp.example:7420");
+        assertThat(joining.joinToken).isEqualTo("/etc/lifeline/join.token");
+
+        CliRunner.Run clear = run("agent", "--data-dir", dir.toString(), "--control-plane", "http://10.1.2.3:7420",
+                "--join-token", "/nonexistent");
+        assertThat(clear.code()).isEqualTo(Main.USAGE);
+        assertThat(clear.err()).contains("control-plane.url").contains("plain http").contains("allow-insecure");
+
+        CliRunner.Run noToken = run("agent", "--data-dir", dir.toString(), "--control-plane", "https://cp.example");
+        assertThat(noToken.code()).isEqualTo(Main.USAGE);
+        assertThat(noToken.err()).contains("has not joined").contains("--join-token");
+    }
+
+    @Test
     void recoverInsistsOnDryRun() {
         assertThat(run("recover", "--data-dir", dir.toString()).code()).isEqualTo(Main.USAGE);
     }

@@ -3,6 +3,7 @@ package dev.lifeline.agent.config;
 import dev.lifeline.core.retry.RetryPolicy;
 import dev.lifeline.core.supervise.PendingStops;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param listen      local API address (loopback by default)
  * @param stopTimeout how long a container gets between SIGTERM and SIGKILL when Lifeline stops it
  * @param bootIdFile  where the host's boot id is read (a reboot changes it)
+ * @param controlPlane the fleet control plane this agent reports to; empty = none (the agent works alone)
  */
 public record AgentConfig(
         Path dataDir,
@@ -25,7 +27,20 @@ public record AgentConfig(
         Supervision supervision,
         Duration stopTimeout,
         Path bootIdFile,
-        Backup backup) {
+        Backup backup,
+        Optional<ControlPlane> controlPlane) {
+
+    /**
+     * @param url               the control plane's base URL (https, or http to a loopback address unless
+     *                          {@code allowInsecure})
+     * @param joinTokenFile     the one-time join token, read at the first start (never logged); not needed once the
+     *                          agent has joined
+     * @param heartbeatInterval how often the stack report is pushed until the control plane says otherwise
+     * @param caFile            PEM certificates to trust for the control plane's TLS (else the JDK's own)
+     * @param allowInsecure     plain http to a host that is not loopback is allowed
+     */
+    public record ControlPlane(URI url, Optional<Path> joinTokenFile, Duration heartbeatInterval,
+            Optional<Path> caFile, boolean allowInsecure) {}
 
     /**
      * @param repository        restic repository (any restic location; a local directory by default)
@@ -80,5 +95,10 @@ public record AgentConfig(
 
     public Path addressFile() {
         return dataDir.resolve("agent.address");
+    }
+
+    /** The host id and host token the control plane gave this agent when it joined (0600). */
+    public Path controlPlaneCredentialsFile() {
+        return dataDir.resolve("control-plane.json");
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -31,7 +32,9 @@ public final class ConfigLoader {
     static final Map<String, String> ENVIRONMENT = Map.of(
             "LIFELINE_DATA_DIR", "data-dir",
             "LIFELINE_ENGINE", "engine",
-            "LIFELINE_LISTEN", "api.listen");
+            "LIFELINE_LISTEN", "api.listen",
+            "LIFELINE_CONTROL_PLANE", "control-plane.url",
+            "LIFELINE_JOIN_TOKEN_FILE", "control-plane.join-token-file");
 
     private ConfigLoader() {}
 
@@ -75,6 +78,11 @@ public final class ConfigLoader {
         d.put("backup.prune-every", "7d");
         d.put("backup.staging-budget", "1GiB");
         d.put("backup.verify-timeout", "10m");
+        d.put("control-plane.url", "");
+        d.put("control-plane.join-token-file", "");
+        d.put("control-plane.heartbeat-interval", "30s");
+        d.put("control-plane.ca-file", "");
+        d.put("control-plane.allow-insecure", "false");
         return Map.copyOf(d);
     }
 
@@ -138,7 +146,8 @@ public final class ConfigLoader {
                 supervision,
                 r.duration("stop-timeout"),
                 Path.of(r.string("boot-id-file")),
-                backup(r, resolvedDataDir, environment));
+                backup(r, resolvedDataDir, environment),
+                ControlPlaneSettings.read(r));
     }
 
     /**
@@ -266,7 +275,7 @@ public final class ConfigLoader {
     }
 
     /** Typed reads of settings; every error names the key, the value and its source. */
-    private record Reader(Map<String, Setting> settings) {
+    record Reader(Map<String, Setting> settings) {
         String string(String key) {
             return settings.get(key).value().trim();
         }
@@ -314,6 +323,14 @@ public final class ConfigLoader {
                 throw bad(key, "must be greater than zero");
             }
             return d;
+        }
+
+        boolean bool(String key) {
+            return switch (string(key).toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off", "" -> false;
+                default -> throw bad(key, "must be true or false");
+            };
         }
 
         InetSocketAddress address(String key) {

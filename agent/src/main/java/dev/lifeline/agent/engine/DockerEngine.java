@@ -20,9 +20,11 @@ import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.engine.EventSubscription;
 import dev.lifeline.core.engine.HealthProbe;
 import dev.lifeline.core.engine.ScratchContainer;
+import dev.lifeline.core.log.KeyValues;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -301,6 +303,30 @@ public final class DockerEngine implements ContainerEngine {
         } else {
             log.info("event=container_stopped container={} timeout_s={} duration_ms={} endpoint={}", id, seconds,
                     millisSince(t0), endpoint);
+        }
+    }
+
+    @Override
+    public void remove(String id) {
+        String what = "remove container " + id;
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.DELETE)
+                .path("/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "?v=false&force=false")
+                .build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            int code = response.getStatusCode();
+            if (code == 404) {
+                log.debug(KeyValues.line("event", "container_already_removed", "container", id));
+                return;
+            }
+            if (code / 100 != 2) {
+                throw refusal(what, code, response);
+            }
+            log.info(KeyValues.line("event", "container_removed", "container", id, "endpoint", endpoint));
+        } catch (IOException e) {
+            throw translate(what, new UncheckedIOException(e));
+        } catch (RuntimeException e) {
+            throw translate(what, e);
         }
     }
 

@@ -8,6 +8,9 @@ import dev.lifeline.core.backup.JobLedger;
 import dev.lifeline.core.backup.JobPhase;
 import dev.lifeline.core.backup.JobRecord;
 import dev.lifeline.core.journal.AgentRun;
+import dev.lifeline.core.journal.CommandEntry;
+import dev.lifeline.core.journal.CommandLedger;
+import dev.lifeline.core.journal.CommandReceipt;
 import dev.lifeline.core.journal.IntentRecord;
 import dev.lifeline.core.journal.Journal;
 import dev.lifeline.core.journal.JournalEvent;
@@ -28,6 +31,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #open} is strict: a damaged or foreign file raises {@link JournalCorruptException}. The agent should use
  * {@link JournalOpener}, which moves such a file aside and starts a fresh journal.
  */
-public final class SqliteJournal implements Journal, JobLedger {
+public final class SqliteJournal implements Journal, JobLedger, CommandLedger {
     private static final Logger log = LoggerFactory.getLogger(SqliteJournal.class);
 
     public static final String FILE_NAME = "journal.db";
@@ -123,7 +127,19 @@ public final class SqliteJournal implements Journal, JobLedger {
                         job_seq INTEGER NOT NULL REFERENCES backup_jobs (seq) ON DELETE CASCADE,
                         stack TEXT NOT NULL,
                         PRIMARY KEY (job_seq, stack))""", """
-                    CREATE INDEX backup_job_stacks_stack ON backup_job_stacks (stack, job_seq)"""));
+                    CREATE INDEX backup_job_stacks_stack ON backup_job_stacks (stack, job_seq)"""),
+            // v4: the control plane's commands, recorded before they are applied (an id is applied at most once)
+            List.of("""
+                    CREATE TABLE control_commands (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        kind TEXT NOT NULL,
+                        stack TEXT NOT NULL,
+                        received_at TEXT NOT NULL,
+                        finished_at TEXT,
+                        ok INTEGER NOT NULL DEFAULT 0,
+                        error TEXT,
+                        acknowledged_at TEXT)"""));
 
     public static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -137,7 +153,8 @@ public final class SqliteJournal implements Journal, JobLedger {
             "events", "id, at, kind, stack, fields",
             "host_facts", "key, value, updated_at",
             "backup_jobs", "seq, id, created_at, phase, finished_at, document",
-            "backup_job_stacks", "job_seq, stack");
+            "backup_job_stacks", "job_seq, stack",
+            "control_commands", "seq, id, kind, stack, received_at, finished_at, ok, error, acknowledged_at");
 
     private final Path path;
     private final int maxEvents;
@@ -630,11 +647,7 @@ public final class SqliteJournal implements Journal, JobLedger {
             try (PreparedStatement ps = c.prepareStatement("SELECT j.seq, j.id, j.created_at, j.phase, j.finished_at,"
                     + " j.document, (SELECT group_concat(stack, char(10)) FROM backup_job_stacks WHERE job_seq = j.seq)"
                     + " FROM backup_jobs j " + where + " ORDER BY j.seq DESC LIMIT ?")) {
-                int i = 1;
-                for (String arg : args) {
-                    ps.setString(i++, arg);
-                }
-                ps.setInt(i, limit);
+                bindWhereAndLimit(ps, args, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String stacks = rs.getString(7);
@@ -649,6 +662,121 @@ public final class SqliteJournal implements Journal, JobLedger {
             }
             return result;
         });
+    }
+
+    // ---- control-plane commands ---------------------------------------------------------------------------------
+
+    /** Acknowledged commands beyond this many newest are forgotten (the control plane never delivers them again). */
+    static final int KEPT_COMMANDS = 10_000;
+    private static final String COMMAND_COLUMNS =
+            "id, kind, stack, received_at, finished_at, ok, error, acknowledged_at FROM control_commands";
+
+    @Override
+    public CommandReceipt receive(String id, String kind, String stack, Instant now) {
+        return write("record a control-plane command", c -> {
+            Optional<CommandEntry> known = commandEntries(c, "WHERE id = ?", List.of(id), 1).stream().findFirst();
+            if (known.isPresent()) {
+                return new CommandReceipt(known.get(), false);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO control_commands (id, kind, stack, received_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, kind);
+                ps.setString(3, stack);
+                ps.setString(4, now.toString());
+                ps.executeUpdate();
+            }
+            return new CommandReceipt(new CommandEntry(id, kind, stack, now, Optional.empty(), false, null,
+                    Optional.empty()), true);
+        });
+    }
+
+    @Override
+    public void finish(String id, boolean ok, String error, Instant now) {
+        write("record a control-plane command's result", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE control_commands SET finished_at = ?, ok = ?,"
+                    + " error = ? WHERE id = ? AND finished_at IS NULL")) {
+                ps.setString(1, now.toString());
+                ps.setInt(2, ok ? 1 : 0);
+                ps.setString(3, ok ? null : error);
+                ps.setString(4, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<CommandEntry> unacknowledged(int limit) {
+        return read("read unacknowledged command results", c -> commandEntries(c,
+                "WHERE finished_at IS NOT NULL AND acknowledged_at IS NULL ORDER BY seq", List.of(), limit));
+    }
+
+    @Override
+    public void acknowledge(Collection<String> ids, Instant now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        write("record acknowledged command results", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE control_commands SET acknowledged_at = ?"
+                    + " WHERE id = ? AND finished_at IS NOT NULL AND acknowledged_at IS NULL")) {
+                for (String id : ids) {
+                    ps.setString(1, now.toString());
+                    ps.setString(2, id);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM control_commands WHERE acknowledged_at IS NOT"
+                    + " NULL AND seq <= (SELECT max(seq) FROM control_commands) - ?")) {
+                ps.setInt(1, KEPT_COMMANDS);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void resend(String id) {
+        write("resend a command result", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE control_commands SET acknowledged_at = NULL WHERE id = ? AND finished_at IS NOT NULL")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<CommandEntry> unfinished() {
+        return read("read unfinished commands", c -> commandEntries(c, "WHERE finished_at IS NULL ORDER BY seq",
+                List.of(), Integer.MAX_VALUE));
+    }
+
+    private static List<CommandEntry> commandEntries(Connection c, String where, List<String> args, int limit)
+            throws SQLException {
+        List<CommandEntry> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COMMAND_COLUMNS + " " + where + " LIMIT ?")) {
+            bindWhereAndLimit(ps, args, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CommandEntry(rs.getString(1), rs.getString(2), rs.getString(3),
+                            instant(rs.getString(4)), Optional.ofNullable(rs.getString(5)).map(SqliteJournal::instant),
+                            rs.getInt(6) == 1, rs.getString(7),
+                            Optional.ofNullable(rs.getString(8)).map(SqliteJournal::instant)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Binds a query's WHERE arguments (text, in order) and then its LIMIT. */
+    private static void bindWhereAndLimit(PreparedStatement ps, List<String> args, int limit) throws SQLException {
+        int i = 1;
+        for (String arg : args) {
+            ps.setString(i++, arg);
+        }
+        ps.setInt(i, limit);
     }
 
     // ---- events -------------------------------------------------------------------------------------------------

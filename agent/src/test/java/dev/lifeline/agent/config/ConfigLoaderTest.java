@@ -156,6 +156,64 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theControlPlaneIsOffByDefaultAndReadFromFlagsOrTheEnvironment() {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of(), DEFAULT_DIR).controlPlane()).isEmpty();
+        AgentConfig flags = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url",
+                "https://cp.example:7420/", "control-plane.join-token-file", "/etc/lifeline/join.token"), DEFAULT_DIR);
+        AgentConfig.ControlPlane cp = flags.controlPlane().orElseThrow();
+        assertThat(cp.url()).hasToString("https://cp.example:7420");
+        assertThat(cp.joinTokenFile()).contains(Path.of("/etc/lifeline/join.token"));
+        assertThat(cp.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(cp.caFile()).isEmpty();
+        AgentConfig env = ConfigLoader.load(Optional.empty(), Map.of("LIFELINE_CONTROL_PLANE", "http://127.0.0.1:7420",
+                "LIFELINE_JOIN_TOKEN_FILE", "/j"), Map.of(), DEFAULT_DIR);
+        assertThat(env.controlPlane().orElseThrow().url()).hasToString("http://127.0.0.1:7420");
+        assertThat(flags.controlPlaneCredentialsFile()).isEqualTo(DEFAULT_DIR.resolve("control-plane.json"));
+    }
+
+    @Test
+    void plainHttpIsAllowedOnlyToLoopbackUnlessTheOperatorSaysSo() {
+        for (String loopback : new String[] {"http://localhost:7420", "http://127.0.0.1:7420", "http://[::1]:7420"}) {
+            assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url", loopback),
+                    DEFAULT_DIR).controlPlane()).as(loopback).isPresent();
+        }
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url",
+                "http://10.0.0.5:7420"), DEFAULT_DIR))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("control-plane.url")
+                .hasMessageContaining("http://10.0.0.5:7420").hasMessageContaining("allow-insecure");
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url", "http://10.0.0.5:7420",
+                "control-plane.allow-insecure", "true"), DEFAULT_DIR).controlPlane().orElseThrow().allowInsecure())
+                .isTrue();
+    }
+
+    @Test
+    void badControlPlaneValuesAreNamedWithWhatToDo() throws IOException {
+        Map<String, String> bad = Map.of(
+                "ftp://cp.example", "https://",
+                "https:///path", "has no host",
+                "https://user:pw@cp.example", "no user",
+                "https://cp.example/?x=1", "no user, query");
+        bad.forEach((url, expected) -> assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("control-plane.url", url), DEFAULT_DIR)).as(url).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("control-plane.url").hasMessageContaining(expected));
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.join-token-file",
+                "/j"), DEFAULT_DIR)).hasMessageContaining("control-plane.url is not");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url",
+                "https://cp.example", "control-plane.heartbeat-interval", "100ms"), DEFAULT_DIR))
+                .hasMessageContaining("control-plane.heartbeat-interval").hasMessageContaining("between 1s and 1h");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url",
+                "https://cp.example", "control-plane.allow-insecure", "maybe"), DEFAULT_DIR))
+                .hasMessageContaining("control-plane.allow-insecure").hasMessageContaining("true or false");
+        Path notPem = Files.writeString(dir.resolve("ca.pem"), "hello");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url",
+                "https://cp.example", "control-plane.ca-file", notPem.toString()), DEFAULT_DIR))
+                .hasMessageContaining("control-plane.ca-file").hasMessageContaining(notPem.toString());
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url",
+                "https://cp.example", "control-plane.ca-file", dir.resolve("missing.pem").toString()), DEFAULT_DIR))
+                .hasMessageContaining("cannot read");
+    }
+
+    @Test
     void durationsParseAndFormat() {
         assertThat(Durations.parse("k", "1m30s")).isEqualTo(Duration.ofSeconds(90));
         assertThat(Durations.parse("k", "250ms")).isEqualTo(Duration.ofMillis(250));

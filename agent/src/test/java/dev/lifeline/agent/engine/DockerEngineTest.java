@@ -209,4 +209,20 @@ class DockerEngineTest {
         assertThat(engine.runHealthcheck(healthy)).as("not running").isEqualTo(HealthProbe.NOT_RUN);
         assertThat(engine.runHealthcheck("no-such-container")).isEqualTo(HealthProbe.NOT_RUN);
     }
+
+    @Test
+    void removeDeletesAStoppedContainerButNeverItsVolumeRefusesARunningOneAndToleratesAGoneOne() {
+        podman.podman("volume", "create", "rm-data");
+        String id = podman.runContainer("rm-me", Map.of(), List.of("-v", "rm-data:/data"));
+        assertThatThrownBy(() -> engine.remove(id)).isInstanceOf(EngineException.class)
+                .hasMessageContaining("remove container " + id);
+        assertThat(engine.inspect(id)).isPresent();
+
+        engine.stop(id, Duration.ofSeconds(10));
+        engine.remove(id);
+
+        assertThat(engine.inspect(id)).isEmpty();
+        assertThat(podman.podmanResult("volume", "exists", "rm-data").ok()).as("the volume stays").isTrue();
+        engine.remove(id);
+    }
 }

@@ -3,6 +3,9 @@ package dev.lifeline.control.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lifeline.core.log.KeyValues;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -21,9 +24,11 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Jdbi jdbi;
+    private final DatabaseUrl url;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, DatabaseUrl url) {
         this.pool = pool;
+        this.url = url;
         this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
     }
 
@@ -61,7 +66,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw new StoreException("cannot bring the schema of " + url + " up to date: " + rootMessage(e), e);
         }
-        return new Database(pool);
+        return new Database(pool, url);
     }
 
     public Jdbi jdbi() {
@@ -70,6 +75,19 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * A new connection outside the pool, for a caller that keeps it for its whole life (a LISTEN for notifications);
+     * the caller closes it.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+    }
+
+    /** Where the database is, for logs (never with its password). */
+    public DatabaseUrl url() {
+        return url;
     }
 
     @Override

@@ -37,6 +37,12 @@ public interface ContainerEngine extends AutoCloseable {
     /** Stops a container cleanly (SIGTERM, then SIGKILL after the timeout); stopping a stopped one is a no-op. */
     void stop(String id, Duration timeout);
 
+    /**
+     * Removes a stopped container, never its volumes (named or anonymous) or bind-mounted data; a container already
+     * gone is a no-op. A running container is refused: stop it first.
+     */
+    void remove(String id);
+
     /** Freezes every process of a running container (cgroup freezer); pausing a paused container is a no-op. */
     void pause(String id);
 

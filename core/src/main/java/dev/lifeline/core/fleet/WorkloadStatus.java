@@ -1,6 +1,9 @@
 package dev.lifeline.core.fleet;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A workload's status, in the control plane's records and in an agent's report. A workload is one stack on one host.
@@ -35,15 +38,19 @@ public enum WorkloadStatus {
         return this == RUNNING || this == PAUSED || isTransient();
     }
 
+    private final String wire = name().toLowerCase(Locale.ROOT);
+    /** Read for every stack of every heartbeat: a lookup, not a scan that lower-cases each name. */
+    private static final Map<String, WorkloadStatus> BY_WIRE_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(WorkloadStatus::wireName, s -> s));
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     public static WorkloadStatus fromWire(String value) {
-        for (WorkloadStatus s : values()) {
-            if (s.wireName().equals(value)) {
-                return s;
-            }
+        WorkloadStatus s = value == null ? null : BY_WIRE_NAME.get(value);
+        if (s != null) {
+            return s;
         }
         throw new IllegalArgumentException("unknown workload status '" + value + "': expected one of running, paused, "
                 + "stopped, error, missing, starting, stopping, pausing, resuming, snapshotting");

@@ -260,6 +260,22 @@ public final class FakeEngine implements ContainerEngine {
         return "fake engine (in memory, simulated clock)";
     }
 
+    /** Removes a stopped container (a running one is refused, a missing one is a no-op); records the call. */
+    @Override
+    public synchronized void remove(String id) {
+        checkReachable();
+        Optional<Container> found = find(id);
+        calls.add(new Call("remove", found.map(c -> c.name).orElse(id), clock.instant(), Optional.empty()));
+        if (found.isEmpty()) {
+            return;
+        }
+        if (found.get().status.isUp()) {
+            throw EngineException.refused("cannot remove running container " + found.get().name + ": stop it first",
+                    null);
+        }
+        byName.remove(found.get().name);
+    }
+
     /** Freezes a running container; records the call. */
     @Override
     public synchronized void pause(String id) {
