@@ -54,9 +54,9 @@ public final class ControlPlane implements AutoCloseable {
         this.server = server;
     }
 
-    /** The parts this build connects (see {@link Unconnected} for what is not connected yet). */
+    /** The fleet's parts: the agents' protocol, the host monitor and the command queue ({@link ConnectedParts}). */
     public static FleetParts.Factory fleetParts() {
-        return Unconnected::parts;
+        return ConnectedParts::create;
     }
 
     /** Starts everything, or nothing: a failure closes what was opened and is thrown. */
@@ -90,6 +90,7 @@ public final class ControlPlane implements AutoCloseable {
                     parts.agentProtocol(),
                     new Dashboard()));
             opened.add(server);
+            opened.add(parts.agents());
             Files.writeString(config.dataDir().resolve(ADDRESS_FILE), server.url() + "\n");
             parts.monitor().start();
             LOG.info(KeyValues.line("event", "control_started", "url", server.url(), "database", url, "data_dir",

@@ -31,7 +31,7 @@ public final class RunningControlPlane implements AutoCloseable {
         this.dataDir = dataDir;
         this.db = db;
         this.plane = ControlPlane.start(config(dataDir, db), services -> new FleetParts(config -> { }, monitor,
-                new StoredCommands(services.database().jdbi(), services.clock())), InstantSource.system());
+                new StoredCommands(services.database().jdbi(), services.clock()), () -> { }), InstantSource.system());
         this.api = new ApiClient(plane.url());
         this.rows = new FleetRows(plane.database().jdbi());
         this.adminToken = Files.readString(dataDir.resolve(BootstrapTokens.ADMIN_FILE)).strip();

@@ -1,5 +1,6 @@
 package dev.lifeline.control.monitor;
 
+import dev.lifeline.control.MonitorLoop;
 import dev.lifeline.control.lease.HostLeases;
 import dev.lifeline.core.log.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * failed pass is logged and counted, and the next one starts over. {@link #close} stops the passes and gives the
  * leases back so the other replicas take the hosts at once.
  */
-public final class HostMonitor implements AutoCloseable {
+public final class HostMonitor implements MonitorLoop {
     private static final Logger LOG = LoggerFactory.getLogger(HostMonitor.class);
 
     private final Jdbi jdbi;
@@ -52,6 +53,7 @@ public final class HostMonitor implements AutoCloseable {
     }
 
     /** Starts listening, runs the first pass at once and then one every interval. */
+    @Override
     public void start() {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("the host monitor is already started");
@@ -89,6 +91,7 @@ public final class HostMonitor implements AutoCloseable {
     }
 
     /** A pass has completed (readiness: the fleet has been looked at since this replica started). */
+    @Override
     public boolean firstPassDone() {
         return lastPass != null;
     }
