@@ -205,7 +205,7 @@ public final class Agent implements AgentOperations, AutoCloseable {
         StackReporter reporter = new StackReporter(inventory, journal, locks, this::holder, controlCommands::applying);
         controlPlane = new ControlPlaneLink(cp, config.controlPlaneCredentialsFile(),
                 new HttpControlPlaneClient(cp.url(), cp.caFile()), reporter::report, controlCommands, ledger, clock,
-                RandomGenerator.getDefault(), machineName(), version());
+                RandomGenerator.getDefault(), cp.hostName().orElseGet(Agent::machineName), version());
         controlPlane.start();
     }
 

@@ -4,15 +4,22 @@ import dev.lifeline.cli.demo.Demo;
 import dev.lifeline.cli.demo.HostSetup;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "See Lifeline bring a host back: demo stacks on a private Podman engine, a "
-        + "simulated host crash, and the recovery as a timeline. Touches nothing else on this host.")
+@Command(name = "demo", description = "See Lifeline work: demo stacks on a private Podman engine, a "
+        + "simulated host crash and the recovery as a timeline, a PostgreSQL backup with early resume and a verified "
+        + "restore, then a fleet: a control plane and two hosts, one of which goes silent and comes back. Touches "
+        + "nothing else on this host.")
 final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--keep-fleet", description = "At the end, keep the demo's control plane and its dashboard "
+            + "running until you press Enter.")
+    boolean keepFleet;
+
     @Override
     public Integer call() throws Exception {
         if (!HostSetup.ensure(System.out, System.err)) {
             return Main.USAGE;
         }
-        return new Demo(System.out).run() ? Main.OK : Main.FAILED;
+        return new Demo(System.out, keepFleet).run() ? Main.OK : Main.FAILED;
     }
 }

@@ -40,7 +40,7 @@ public record AgentConfig(
      * @param allowInsecure     plain http to a host that is not loopback is allowed
      */
     public record ControlPlane(URI url, Optional<Path> joinTokenFile, Duration heartbeatInterval,
-            Optional<Path> caFile, boolean allowInsecure) {}
+            Optional<Path> caFile, boolean allowInsecure, Optional<String> hostName) {}
 
     /**
      * @param repository        restic repository (any restic location; a local directory by default)

@@ -83,6 +83,7 @@ public final class ConfigLoader {
         d.put("control-plane.heartbeat-interval", "30s");
         d.put("control-plane.ca-file", "");
         d.put("control-plane.allow-insecure", "false");
+        d.put("control-plane.host-name", "");
         return Map.copyOf(d);
     }
 

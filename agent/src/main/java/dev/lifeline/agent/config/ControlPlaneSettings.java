@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * the first heartbeat).
  */
 final class ControlPlaneSettings {
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]{1,253}");
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     private static final Duration MAX_INTERVAL = Duration.ofHours(1);
@@ -27,6 +28,11 @@ final class ControlPlaneSettings {
         String joinTokenFile = r.string("control-plane.join-token-file");
         String caFile = r.string("control-plane.ca-file");
         boolean allowInsecure = r.bool("control-plane.allow-insecure");
+        String hostName = r.string("control-plane.host-name").strip();
+        if (!hostName.isEmpty() && !HOST_NAME.matcher(hostName).matches()) {
+            throw r.bad("control-plane.host-name", "must be 1 to 253 letters, digits, dots, dashes or underscores "
+                    + "(the name this host joins the fleet under; empty = the machine's name)");
+        }
         Duration interval = r.positiveDuration("control-plane.heartbeat-interval");
         if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0) {
             throw r.bad("control-plane.heartbeat-interval", "must be between 1s and 1h");
@@ -62,7 +68,7 @@ final class ControlPlaneSettings {
             ca = Optional.of(Path.of(caFile));
         }
         return Optional.of(new AgentConfig.ControlPlane(uri, Optional.of(joinTokenFile).filter(s -> !s.isBlank())
-                .map(Path::of), interval, ca, allowInsecure));
+                .map(Path::of), interval, ca, allowInsecure, Optional.of(hostName).filter(s -> !s.isEmpty())));
     }
 
     private static URI parse(ConfigLoader.Reader r, String url) {

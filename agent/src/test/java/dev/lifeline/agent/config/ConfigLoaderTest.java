@@ -165,10 +165,22 @@ class ConfigLoaderTest {
         assertThat(cp.joinTokenFile()).contains(Path.of("/etc/lifeline/join.token"));
         assertThat(cp.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(cp.caFile()).isEmpty();
+        assertThat(cp.hostName()).as("empty: the machine's name").isEmpty();
         AgentConfig env = ConfigLoader.load(Optional.empty(), Map.of("LIFELINE_CONTROL_PLANE", "http://127.0.0.1:7420",
                 "LIFELINE_JOIN_TOKEN_FILE", "/j"), Map.of(), DEFAULT_DIR);
         assertThat(env.controlPlane().orElseThrow().url()).hasToString("http://127.0.0.1:7420");
         assertThat(flags.controlPlaneCredentialsFile()).isEqualTo(DEFAULT_DIR.resolve("control-plane.json"));
+    }
+
+    @Test
+    void aHostMayJoinUnderANameOfItsOwnAndABadOneIsNamed() {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url", "http://127.0.0.1:7420",
+                "control-plane.host-name", "nas-2"), DEFAULT_DIR).controlPlane().orElseThrow().hostName())
+                .contains("nas-2");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("control-plane.url",
+                "http://127.0.0.1:7420", "control-plane.host-name", "nas 2; rm -rf"), DEFAULT_DIR))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("control-plane.host-name")
+                .hasMessageContaining("nas 2; rm -rf");
     }
 
     @Test

@@ -28,13 +28,17 @@ public final class Demo {
     private final Timeline timeline = new Timeline();
     private final BackupDemo.Step step;
 
-    public Demo(PrintStream out) {
+    private final boolean keepFleet;
+
+    /** @param keepFleet leave the fleet running at the end until the user presses Enter */
+    public Demo(PrintStream out, boolean keepFleet) {
         this.out = out;
+        this.keepFleet = keepFleet;
         this.step = new BackupDemo.Step(out, STEPS);
     }
 
-    /** Six steps of crash and recovery, four of backup and verified restore. */
-    private static final int STEPS = 10;
+    /** Six steps of crash and recovery, four of backup and verified restore, four of the fleet. */
+    private static final int STEPS = 14;
 
     /** Runs the demo on a host that has what it needs ({@link HostSetup#ensure}). */
     public boolean run() throws IOException, InterruptedException {
@@ -94,14 +98,21 @@ public final class Demo {
                     out.println("  backup part FAILED: " + e.getMessage());
                     backedUp = false;
                 }
-                boolean ok = recovered && backedUp;
+                second.terminate();
+                boolean fleet;
+                try {
+                    fleet = new FleetDemo(out, work).run(step, keepFleet);
+                } catch (RuntimeException e) {
+                    out.println("  fleet part FAILED: " + e.getMessage());
+                    fleet = false;
+                }
+                boolean ok = recovered && backedUp && fleet;
                 out.println();
                 out.println(ok ? "Demo passed: the right stacks came back, in dependency order"
-                        + (backup.skipped() ? " (backup part skipped)." : "; the backup resumed the database early and "
-                        + "its restore verified.")
-                        : "Demo FAILED: see the checks above and the agent logs in " + work);
-                out.println("Next: ./lifeline --help, README.md (running the agent for real under systemd).");
-                second.terminate();
+                        + (backup.skipped() ? " (backup part skipped)" : "; the backup resumed the database early and "
+                        + "its restore verified") + "; the control plane told a silent host from a dead one."
+                        : "Demo FAILED: see the checks above and the logs in " + work);
+                out.println("Next: ./lifeline --help, README.md (running the agent and the control plane for real).");
                 if (ok) {
                     deleteTree(work);
                 }

@@ -66,7 +66,7 @@ class AgentLinkTest {
             }, InstantSource.system(), () -> self[0].beatSoon());
             applier.failInterrupted();
             link = new ControlPlaneLink(new AgentConfig.ControlPlane(controlPlane, Optional.of(joinToken),
-                    Duration.ofHours(1), Optional.empty(), false), dataDir.resolve("control-plane.json"),
+                    Duration.ofHours(1), Optional.empty(), false, Optional.empty()), dataDir.resolve("control-plane.json"),
                     new HttpControlPlaneClient(controlPlane, Optional.empty()), () -> REPORT, applier, journal,
                     InstantSource.system(), RandomGenerator.getDefault(), "node-1", "test");
             self[0] = link;
