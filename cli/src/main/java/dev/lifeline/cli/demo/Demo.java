@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * {@code lifeline demo}: a private Podman engine with demo stacks, the real agent, a simulated host crash (kill -9 of
@@ -42,9 +44,35 @@ public final class Demo {
 
     /** Runs the demo on a host that has what it needs ({@link HostSetup#ensure}). */
     public boolean run() throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory("lifeline-demo-");
+        Outcome host = oneHost(work);
+        boolean fleet;
+        try {
+            fleet = new FleetDemo(out, work).run(step, keepFleet);
+        } catch (RuntimeException e) {
+            out.println("  fleet part FAILED: " + e.getMessage());
+            fleet = false;
+        }
+        boolean ok = host.recovered() && host.backedUp() && fleet;
+        out.println();
+        out.println(ok ? "Demo passed: the right stacks came back, in dependency order"
+                + (host.backupSkipped() ? " (backup part skipped)" : "; the backup resumed the database early and "
+                + "its restore verified") + "; the control plane told a silent host from a dead one."
+                : "Demo FAILED: see the checks above and the logs in " + work);
+        out.println("Next: ./lifeline --help, README.md (running the agent and the control plane for real).");
+        if (ok) {
+            deleteTree(work);
+        }
+        return ok;
+    }
+
+    /** What the one-host part (recovery, then backup and verified restore) found. */
+    private record Outcome(boolean recovered, boolean backedUp, boolean backupSkipped) {}
+
+    /** Recovery after a simulated host crash, then a backup and a verified restore, on one private Podman engine. */
+    private Outcome oneHost(Path work) throws IOException, InterruptedException {
         step("starting a private Podman engine (own storage and socket; nothing else on this host is touched)");
         try (PodmanService podman = PodmanService.start()) {
-            Path work = Files.createTempDirectory("lifeline-demo-");
             Path bootId = work.resolve("boot_id");
             Files.writeString(bootId, UUID.randomUUID() + "\n");
             Path config = work.resolve("lifeline.yaml");
@@ -99,32 +127,18 @@ public final class Demo {
                     backedUp = false;
                 }
                 second.terminate();
-                boolean fleet;
-                try {
-                    fleet = new FleetDemo(out, work).run(step, keepFleet);
-                } catch (RuntimeException e) {
-                    out.println("  fleet part FAILED: " + e.getMessage());
-                    fleet = false;
-                }
-                boolean ok = recovered && backedUp && fleet;
-                out.println();
-                out.println(ok ? "Demo passed: the right stacks came back, in dependency order"
-                        + (backup.skipped() ? " (backup part skipped)" : "; the backup resumed the database early and "
-                        + "its restore verified") + "; the control plane told a silent host from a dead one."
-                        : "Demo FAILED: see the checks above and the logs in " + work);
-                out.println("Next: ./lifeline --help, README.md (running the agent and the control plane for real).");
-                if (ok) {
-                    deleteTree(work);
-                }
-                return ok;
+                return new Outcome(recovered, backedUp, backup.skipped());
             }
         }
     }
 
-    /** The demo leaves nothing behind when it passes; a failed run keeps its logs for the user to read. */
+    /**
+     * The demo leaves nothing behind when it passes (its engines and processes have stopped by then); a failed run
+     * keeps its logs for the user to read.
+     */
     private static void deleteTree(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
