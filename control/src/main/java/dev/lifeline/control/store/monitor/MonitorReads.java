@@ -83,8 +83,8 @@ public final class MonitorReads {
         handle.execute("SET LOCAL work_mem = '" + JOIN_MEMORY + "'");
         handle.createQuery("""
                 WITH listed AS (
-                    SELECT h.id AS host_id, e->>'name' AS name, e->>'status' AS status, e->>'detail' AS detail
-                    FROM hosts h, jsonb_array_elements(h.report) e
+                    SELECT h.id AS host_id, e.name, e.status, e.detail
+                    FROM hosts h, jsonb_to_recordset(h.report) AS e(name text, status text, detail text)
                     WHERE h.id = ANY(:hosts) AND jsonb_typeof(h.report) = 'array'
                 ), recorded AS (
                     SELECT id, host_id, name, status, status_since, detail FROM workloads WHERE host_id = ANY(:hosts)
