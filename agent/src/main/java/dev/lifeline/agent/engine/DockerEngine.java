@@ -17,6 +17,7 @@ import dev.lifeline.core.engine.DataMount;
 import dev.lifeline.core.engine.ExecResult;
 import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
+import dev.lifeline.core.engine.EngineKind;
 import dev.lifeline.core.engine.EventSubscription;
 import dev.lifeline.core.engine.HealthProbe;
 import dev.lifeline.core.engine.ScratchContainer;
@@ -47,7 +48,8 @@ public final class DockerEngine implements ContainerEngine {
     /** docker-java's client, for what is not a plain request here (exec, scratch containers); made on first use. */
     private DockerClient client;
     private final ZerodepDockerHttpClient http;
-    private volatile Boolean podman;
+    /** What the engine is, from its first answer to a ping or version request. */
+    private volatile EngineKind kind;
     private DockerClient streamClient;
 
     public DockerEngine(URI endpoint) {
@@ -98,12 +100,12 @@ public final class DockerEngine implements ContainerEngine {
         return streamClient;
     }
 
-    /** True when the engine is Podman (from its ping's headers, asked once; see {@link #identify()}). */
-    private boolean isPodman() {
-        if (podman == null) {
-            identify();
+    /** Docker Engine or Podman (from its ping's headers, asked once; see {@link #identity()}). */
+    public EngineKind kind() {
+        if (kind == null) {
+            identity();
         }
-        return podman;
+        return kind;
     }
 
     /**
@@ -113,7 +115,7 @@ public final class DockerEngine implements ContainerEngine {
      */
     @Override
     public HealthProbe runHealthcheck(String id) {
-        if (!isPodman()) {
+        if (kind() != EngineKind.PODMAN) {
             return HealthProbe.NOT_RUN;
         }
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
@@ -164,19 +166,28 @@ public final class DockerEngine implements ContainerEngine {
                 }
             }
         }
-        podman = product.equals("podman");
+        kind = product.equals("podman") ? EngineKind.PODMAN : EngineKind.DOCKER;
         return product + " " + version + " (API " + v.getApiVersion() + ") at " + endpoint;
     }
 
     /**
-     * Pings the engine and says what it is, from the ping's answer headers ({@code Libpod-Api-Version} on Podman,
-     * {@code Server: Docker/...} on Docker, {@code Api-Version} on both): "podman 4.3.1 (API 1.41) at ENDPOINT".
-     * The agent connects with this rather than {@link #describe()}: Podman answers a version request by running its
-     * helper programs (about 0.8 s here), a ping in a millisecond.
+     * Pings the engine and says what it is: "podman 4.3.1 (API 1.41) at ENDPOINT" (see {@link #identity()}).
      *
      * @throws EngineException when the engine does not answer the ping with 200
      */
     public String identify() {
+        return identity().describe() + " at " + endpoint;
+    }
+
+    /**
+     * Pings the engine and reads what it is from the answer's headers ({@code Libpod-Api-Version} on Podman,
+     * {@code Server: Docker/...} on Docker, {@code Api-Version} on both). The agent connects with this rather than
+     * {@link #describe()}: Podman answers a version request by running its helper programs (about 0.8 s here), a ping
+     * in a millisecond.
+     *
+     * @throws EngineException when the engine does not answer the ping with 200
+     */
+    public EngineIdentity identity() {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET).path("/_ping").build();
         try (DockerHttpClient.Response response = http.execute(request)) {
@@ -191,8 +202,8 @@ public final class DockerEngine implements ContainerEngine {
                 }
             });
             EngineIdentity identity = EngineIdentity.fromPingHeaders(headers);
-            podman = identity.podman();
-            return identity.describe() + " at " + endpoint;
+            kind = identity.kind();
+            return identity;
         } catch (RuntimeException e) {
             throw translate("ping", e);
         }
@@ -201,6 +212,19 @@ public final class DockerEngine implements ContainerEngine {
     @Override
     public void ping() {
         identify();
+    }
+
+    /**
+     * Whether containers keep running when the engine's daemon stops or restarts: Podman's always do (each runs under
+     * its own {@code conmon}, not under the API service); Docker's only with live-restore ({@code GET /info}).
+     * Without it, an engine restart stops every container, which looks like a stop by the user.
+     */
+    public boolean keepsContainersWhenItStops() {
+        if (kind() == EngineKind.PODMAN) {
+            return true;
+        }
+        return getJson("/info", "read the engine's settings")
+                .map(info -> info.path("LiveRestoreEnabled").asBoolean(false)).orElse(false);
     }
 
     @Override

@@ -8,20 +8,23 @@ import dev.lifeline.core.engine.EngineEvent;
 import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
 import dev.lifeline.core.engine.EventSubscription;
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.core.engine.EngineKind;
+import dev.lifeline.testkit.engine.TestEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The engine's API service goes away and comes back. */
+/** The engine's API service goes away and comes back; the containers keep running meanwhile. */
 class EngineUnreachableTest {
 
-    @Test
-    void stoppedServiceIsUnreachableAndEndsTheEventStream() {
-        try (PodmanService podman = PodmanService.start(); DockerEngine engine = new DockerEngine(podman.socketUri())) {
-            String id = podman.runContainer("survivor", Map.of());
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(EngineKind.class)
+    void stoppedServiceIsUnreachableAndEndsTheEventStream(EngineKind kind) {
+        try (TestEngine real = TestEngine.start(kind); DockerEngine engine = new DockerEngine(real.socketUri())) {
+            String id = real.runContainer("survivor", Map.of());
             List<Throwable> ended = new CopyOnWriteArrayList<>();
             EventSubscription subscription = engine.subscribe(new EngineEventListener() {
                 @Override
@@ -33,7 +36,7 @@ class EngineUnreachableTest {
                 }
             });
 
-            podman.stopService();
+            real.stopService();
 
             await().atMost(Duration.ofSeconds(10)).until(() -> !ended.isEmpty());
             assertThat(ended).hasSize(1);
@@ -41,7 +44,7 @@ class EngineUnreachableTest {
                     () -> engine.stop(id, Duration.ofSeconds(1)), () -> engine.inspect(id))) {
                 assertThatThrownBy(call::run)
                         .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.isUnreachable()).isTrue())
-                        .hasMessageContaining(podman.socketUri().toString());
+                        .hasMessageContaining(real.socketUri().toString());
             }
             assertThatThrownBy(() -> engine.subscribe(new EngineEventListener() {
                 @Override
@@ -52,7 +55,7 @@ class EngineUnreachableTest {
             })).isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.isUnreachable()).isTrue());
             subscription.close();
 
-            podman.startService();
+            real.startService();
             engine.ping();
             assertThat(engine.inspect(id)).hasValueSatisfying(c -> assertThat(c.isUp()).isTrue());
         }
