@@ -2,17 +2,25 @@ package dev.lifeline.cli;
 
 import dev.lifeline.cli.demo.Demo;
 import dev.lifeline.cli.demo.HostSetup;
+import dev.lifeline.core.engine.EngineKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "See Lifeline bring a host back: demo stacks on a private Podman engine, a "
-        + "simulated host crash, and the recovery as a timeline. Touches nothing else on this host.")
+@Command(name = "demo", description = "See Lifeline bring a host back: demo stacks on a private engine of its own, a "
+        + "simulated host crash, and the recovery as a timeline; then a PostgreSQL backup and a verified restore. "
+        + "Touches nothing else on this host.")
 final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--engine", paramLabel = "podman|docker", defaultValue = "podman",
+            description = "The engine to run it on: a private Podman API service (default) or a private Docker "
+                    + "daemon (dockerd with its own data root and socket).")
+    EngineKind engine;
+
     @Override
     public Integer call() throws Exception {
         if (!HostSetup.ensure(System.out, System.err)) {
             return Main.USAGE;
         }
-        return new Demo(System.out).run() ? Main.OK : Main.FAILED;
+        return new Demo(System.out, engine).run() ? Main.OK : Main.FAILED;
     }
 }

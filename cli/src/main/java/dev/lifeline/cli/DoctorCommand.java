@@ -154,7 +154,7 @@ final class DoctorCommand implements Callable<Integer> {
                 line("hint", "engine", "no container engine is installed here (neither podman nor dockerd is on "
                         + "PATH): podman is not installed; install it with 'apt-get install podman runc' (or Docker: "
                         + "'apt-get install docker.io'); from a Lifeline checkout, 'sudo scripts/setup-host' installs "
-                        + "Podman and everything the demo and the tests use");
+                        + "Podman, Docker and everything the demo and the tests use");
             }
         }
     }

@@ -34,6 +34,7 @@ public final class Main {
             }
         }
         CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExitCodeExceptionMapper(e -> e instanceof ConfigException || e instanceof IllegalArgumentException
                 ? USAGE : FAILED);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr()));
