@@ -35,7 +35,7 @@ public final class DockerDaemon extends PrivateEngine {
     private final Path dockerd;
 
     private DockerDaemon(Path dir, Path dockerd) {
-        super(dir, dir.resolve("docker.sock"), environment(dir));
+        super(EngineKind.DOCKER, START_TIMEOUT, dir, dir.resolve("docker.sock"), environment(dir));
         this.dockerd = dockerd;
     }
 
@@ -75,16 +75,6 @@ public final class DockerDaemon extends PrivateEngine {
     }
 
     @Override
-    public EngineKind kind() {
-        return EngineKind.DOCKER;
-    }
-
-    @Override
-    protected String cliProgram() {
-        return "docker";
-    }
-
-    @Override
     protected List<String> serviceCommand() {
         Path dir = dir();
         return List.of(dockerd.toString(),
@@ -96,11 +86,6 @@ public final class DockerDaemon extends PrivateEngine {
                 "--bridge=none", "--iptables=false", "--ip-masq=false",
                 "--live-restore",
                 "--log-level", "warn");
-    }
-
-    @Override
-    protected Duration startTimeout() {
-        return START_TIMEOUT;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.lifeline.testkit.engine;
 
+import dev.lifeline.core.engine.EngineKind;
 import dev.lifeline.testkit.podman.BusyboxImage;
 import dev.lifeline.testkit.podman.ProcessResult;
 import dev.lifeline.testkit.podman.Processes;
@@ -21,6 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public abstract class PrivateEngine implements TestEngine {
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
 
+    private final EngineKind kind;
+    private final Duration startTimeout;
     private final Path dir;
     private final Path socket;
     private final Path serviceLog;
@@ -28,21 +31,26 @@ public abstract class PrivateEngine implements TestEngine {
     private Process service;
     private boolean busyboxImported;
 
-    protected PrivateEngine(Path dir, Path socket, Map<String, String> env) {
+    /**
+     * @param kind         which engine; its CLI program has the kind's name ({@code podman}, {@code docker})
+     * @param startTimeout how long the API service may take to answer after its start
+     */
+    protected PrivateEngine(EngineKind kind, Duration startTimeout, Path dir, Path socket, Map<String, String> env) {
+        this.kind = kind;
+        this.startTimeout = startTimeout;
         this.dir = dir;
         this.socket = socket;
         this.serviceLog = dir.resolve("service.log");
         this.env = Map.copyOf(env);
     }
 
-    /** The engine's CLI program. */
-    protected abstract String cliProgram();
-
     /** The API service's command line. */
     protected abstract List<String> serviceCommand();
 
-    /** How long the service may take to answer after its start. */
-    protected abstract Duration startTimeout();
+    @Override
+    public EngineKind kind() {
+        return kind;
+    }
 
     @Override
     public URI socketUri() {
@@ -72,7 +80,7 @@ public abstract class PrivateEngine implements TestEngine {
     @Override
     public ProcessResult cliResult(String... args) {
         List<String> command = new ArrayList<>(args.length + 1);
-        command.add(cliProgram());
+        command.add(kind.id());
         command.addAll(List.of(args));
         return Processes.run(command, env, dir, CLI_TIMEOUT);
     }
@@ -136,11 +144,11 @@ public abstract class PrivateEngine implements TestEngine {
             throw new UncheckedIOException("cannot start " + String.join(" ", serviceCommand()) + ": "
                     + e.getMessage(), e);
         }
-        if (!EngineDirs.awaitAnswer(socket, service, startTimeout())) {
-            String state = service.isAlive() ? "did not answer within " + startTimeout().toSeconds() + "s"
+        if (!EngineDirs.awaitAnswer(socket, service, startTimeout)) {
+            String state = service.isAlive() ? "did not answer within " + startTimeout.toSeconds() + "s"
                     : "exited with " + service.exitValue() + " before answering";
             stopService();
-            throw new IllegalStateException(kind().product() + " API service " + state + " on " + socketUri()
+            throw new IllegalStateException(kind.product() + " API service " + state + " on " + socketUri()
                     + "; its log:\n" + EngineDirs.readLog(serviceLog));
         }
     }
@@ -188,6 +196,6 @@ public abstract class PrivateEngine implements TestEngine {
 
     @Override
     public String toString() {
-        return kind() + " at " + socketUri();
+        return kind + " at " + socketUri();
     }
 }

@@ -23,7 +23,7 @@ public final class PodmanService extends PrivateEngine {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private PodmanService(Path dir, Map<String, String> env) {
-        super(dir, dir.resolve("podman.sock"), env);
+        super(EngineKind.PODMAN, START_TIMEOUT, dir, dir.resolve("podman.sock"), env);
     }
 
     /** Creates the isolated storage and starts the API service; waits until the socket answers. */
@@ -71,23 +71,8 @@ public final class PodmanService extends PrivateEngine {
     }
 
     @Override
-    public EngineKind kind() {
-        return EngineKind.PODMAN;
-    }
-
-    @Override
-    protected String cliProgram() {
-        return "podman";
-    }
-
-    @Override
     protected List<String> serviceCommand() {
         return List.of("podman", "system", "service", "--time=0", socketUri().toString());
-    }
-
-    @Override
-    protected Duration startTimeout() {
-        return START_TIMEOUT;
     }
 
     /** Runs the podman CLI against this storage; returns stdout, throws with stderr on a non-zero exit. */
