@@ -24,6 +24,8 @@ import dev.lifeline.core.engine.ScratchContainer;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class DockerEngine implements ContainerEngine {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Connections kept open to the engine, at most (the list's concurrent inspects use several). */
+    static final int MAX_CONNECTIONS = 16;
     /** Longest wait for an answer; generous because a stop request only answers after its own stop timeout. */
     static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(3);
 
@@ -80,7 +84,7 @@ public final class DockerEngine implements ContainerEngine {
                 .dockerHost(endpoint)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .responseTimeout(responseTimeout)
-                .maxConnections(16);
+                .maxConnections(MAX_CONNECTIONS);
         if ("unix".equals(endpoint.getScheme())) {
             // Without a TLS context of its own the client builds the system's default one, parsing every trusted
             // certificate of the JDK (a tenth of a second of CPU at each start), even for a unix socket.
@@ -123,7 +127,7 @@ public final class DockerEngine implements ContainerEngine {
                 .path("/v4.0.0/libpod/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/healthcheck")
                 .build();
         long t0 = System.nanoTime();
-        try (DockerHttpClient.Response response = http.execute(request)) {
+        try (DockerHttpClient.Response response = read(request)) {
             int code = response.getStatusCode();
             // 409: not running, or no healthcheck; 404: gone. The caller's inspection says which.
             HealthProbe result = code == 200 ? probeResult(response.getBody().readAllBytes()) : HealthProbe.NOT_RUN;
@@ -135,6 +139,36 @@ public final class DockerEngine implements ContainerEngine {
         } catch (RuntimeException e) {
             throw translate("run the healthcheck of container " + id, e);
         }
+    }
+
+    /**
+     * Sends a request that changes nothing; again when it failed on a connection the engine had closed. The client
+     * keeps connections to the engine open between requests, and an engine that restarted (dockerd after an upgrade,
+     * Podman's service when its unit restarts) closed them: the next request on each fails with a broken pipe
+     * without reaching the engine. Each such failure discards its connection, so there is at most one more try per
+     * connection kept; a failure to connect (the engine is down) or a timeout is final at once.
+     */
+    private DockerHttpClient.Response read(DockerHttpClient.Request request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.execute(request);
+            } catch (RuntimeException e) {
+                if (attempt > MAX_CONNECTIONS || !onClosedConnection(e)) {
+                    throw e;
+                }
+                log.debug("event=engine_connection_closed endpoint={} path={} error=\"{}\" action=retry", endpoint,
+                        request.path(), rootMessage(e));
+            }
+        }
+    }
+
+    /** An I/O failure on a connection that was open: neither a failure to connect nor a timeout. */
+    static boolean onClosedConnection(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t instanceof IOException && !(t instanceof SocketException) && !(t instanceof InterruptedIOException);
     }
 
     /** Podman's answer: {@code {"Status":"healthy"|"unhealthy", ...}}, the result of this run. */
@@ -190,7 +224,7 @@ public final class DockerEngine implements ContainerEngine {
     public EngineIdentity identity() {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET).path("/_ping").build();
-        try (DockerHttpClient.Response response = http.execute(request)) {
+        try (DockerHttpClient.Response response = read(request)) {
             if (response.getStatusCode() != 200) {
                 throw EngineException.refused("engine at " + endpoint + " answered the ping with HTTP "
                         + response.getStatusCode(), null);
@@ -288,7 +322,7 @@ public final class DockerEngine implements ContainerEngine {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET).path(path).build();
         long t0 = System.nanoTime();
-        try (DockerHttpClient.Response response = http.execute(request)) {
+        try (DockerHttpClient.Response response = read(request)) {
             int code = response.getStatusCode();
             log.debug("event=engine_read what=\"{}\" http_status={} duration_ms={}", what, code, millisSince(t0));
             if (code == 404) {
