@@ -1,8 +1,10 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.agent.engine.DockerEngine;
+import dev.lifeline.agent.engine.EngineIdentity;
 import dev.lifeline.agent.engine.EngineLocator;
 import dev.lifeline.core.engine.EngineException;
+import dev.lifeline.core.engine.EngineKind;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.testkit.podman.Processes;
 import java.io.IOException;
@@ -128,7 +130,16 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             EngineLocator.Located located = new EngineLocator(System.getenv()).locate(explicit);
             try (DockerEngine docker = new DockerEngine(located.endpoint())) {
-                line("ok", "engine", docker.identify() + " (from " + located.source() + ")");
+                EngineIdentity identity = docker.identity();
+                line("ok", "engine", identity.kind().product() + " " + identity.version() + " at "
+                        + located.endpoint() + " (from " + located.source() + ")");
+                line("ok", "engine kind", identity.kind() + ", Docker Engine API " + identity.apiVersion() + ": "
+                        + differences(identity.kind()));
+                if (!docker.keepsContainersWhenItStops()) {
+                    line("warn", "engine", "live-restore is off: a restart of dockerd stops every container, which "
+                            + "Lifeline cannot tell from your own stops; add \"live-restore\": true to "
+                            + "/etc/docker/daemon.json and reload dockerd");
+                }
                 for (ContainerInfo c : docker.listContainers()) {
                     String p = c.restartPolicy();
                     if (p.equals("always") || p.equals("unless-stopped") || p.equals("on-failure")) {
@@ -143,9 +154,19 @@ final class DoctorCommand implements Callable<Integer> {
                 line("hint", "engine", "no container engine is installed here (neither podman nor dockerd is on "
                         + "PATH): podman is not installed; install it with 'apt-get install podman runc' (or Docker: "
                         + "'apt-get install docker.io'); from a Lifeline checkout, 'sudo scripts/setup-host' installs "
-                        + "Podman and everything the demo and the tests use");
+                        + "Podman, Docker and everything the demo and the tests use");
             }
         }
+    }
+
+    /** How Lifeline works with this kind of engine, where the two differ. */
+    static String differences(EngineKind kind) {
+        return switch (kind) {
+            case DOCKER -> "the engine runs healthchecks itself; a stop from outside is read from the signal its kill "
+                    + "event names (TERM, KILL, INT, QUIT, ...), else from the exit code";
+            case PODMAN -> "Lifeline runs healthchecks through Podman's API (no systemd timers needed); a stop from "
+                    + "outside is read from the exit code (Podman's events name no signal)";
+        };
     }
 
     private void fail(String what, String detail) {

@@ -36,6 +36,7 @@ public final class Main {
             }
         }
         CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExitCodeExceptionMapper(e -> usage(e) ? USAGE : FAILED);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr()));
         cli.setParameterExceptionHandler((e, a) -> {

@@ -33,7 +33,7 @@ class FirstRunTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /** What setup-host installs (and the Docker client and daemon): none of it may be needed to build and start. */
     private static final Set<String> HIDDEN = Set.of("podman", "podman-compose", "runc", "crun", "conmon", "restic",
-            "mkfs.btrfs", "btrfs", "busybox", "docker", "dockerd");
+            "mkfs.btrfs", "btrfs", "busybox", "docker", "dockerd", "docker-compose", "containerd");
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
 
     @TempDir

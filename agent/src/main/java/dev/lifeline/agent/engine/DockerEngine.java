@@ -17,6 +17,7 @@ import dev.lifeline.core.engine.DataMount;
 import dev.lifeline.core.engine.ExecResult;
 import dev.lifeline.core.engine.EngineEventListener;
 import dev.lifeline.core.engine.EngineException;
+import dev.lifeline.core.engine.EngineKind;
 import dev.lifeline.core.engine.EventSubscription;
 import dev.lifeline.core.engine.HealthProbe;
 import dev.lifeline.core.engine.ScratchContainer;
@@ -24,7 +25,9 @@ import dev.lifeline.core.log.KeyValues;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class DockerEngine implements ContainerEngine {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Connections kept open to the engine, at most (the list's concurrent inspects use several). */
+    static final int MAX_CONNECTIONS = 16;
     /** Longest wait for an answer; generous because a stop request only answers after its own stop timeout. */
     static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(3);
 
@@ -49,7 +54,8 @@ public final class DockerEngine implements ContainerEngine {
     /** docker-java's client, for what is not a plain request here (exec, scratch containers); made on first use. */
     private DockerClient client;
     private final ZerodepDockerHttpClient http;
-    private volatile Boolean podman;
+    /** What the engine is, from its first answer to a ping or version request. */
+    private volatile EngineKind kind;
     private DockerClient streamClient;
 
     public DockerEngine(URI endpoint) {
@@ -80,7 +86,7 @@ public final class DockerEngine implements ContainerEngine {
                 .dockerHost(endpoint)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .responseTimeout(responseTimeout)
-                .maxConnections(16);
+                .maxConnections(MAX_CONNECTIONS);
         if ("unix".equals(endpoint.getScheme())) {
             // Without a TLS context of its own the client builds the system's default one, parsing every trusted
             // certificate of the JDK (a tenth of a second of CPU at each start), even for a unix socket.
@@ -100,12 +106,12 @@ public final class DockerEngine implements ContainerEngine {
         return streamClient;
     }
 
-    /** True when the engine is Podman (from its ping's headers, asked once; see {@link #identify()}). */
-    private boolean isPodman() {
-        if (podman == null) {
-            identify();
+    /** Docker Engine or Podman (from its ping's headers, asked once; see {@link #identity()}). */
+    public EngineKind kind() {
+        if (kind == null) {
+            identity();
         }
-        return podman;
+        return kind;
     }
 
     /**
@@ -115,7 +121,7 @@ public final class DockerEngine implements ContainerEngine {
      */
     @Override
     public HealthProbe runHealthcheck(String id) {
-        if (!isPodman()) {
+        if (kind() != EngineKind.PODMAN) {
             return HealthProbe.NOT_RUN;
         }
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
@@ -123,7 +129,7 @@ public final class DockerEngine implements ContainerEngine {
                 .path("/v4.0.0/libpod/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/healthcheck")
                 .build();
         long t0 = System.nanoTime();
-        try (DockerHttpClient.Response response = http.execute(request)) {
+        try (DockerHttpClient.Response response = read(request)) {
             int code = response.getStatusCode();
             // 409: not running, or no healthcheck; 404: gone. The caller's inspection says which.
             HealthProbe result = code == 200 ? probeResult(response.getBody().readAllBytes()) : HealthProbe.NOT_RUN;
@@ -135,6 +141,36 @@ public final class DockerEngine implements ContainerEngine {
         } catch (RuntimeException e) {
             throw translate("run the healthcheck of container " + id, e);
         }
+    }
+
+    /**
+     * Sends a request that changes nothing; again when it failed on a connection the engine had closed. The client
+     * keeps connections to the engine open between requests, and an engine that restarted (dockerd after an upgrade,
+     * Podman's service when its unit restarts) closed them: the next request on each fails with a broken pipe
+     * without reaching the engine. Each such failure discards its connection, so there is at most one more try per
+     * connection kept; a failure to connect (the engine is down) or a timeout is final at once.
+     */
+    private DockerHttpClient.Response read(DockerHttpClient.Request request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.execute(request);
+            } catch (RuntimeException e) {
+                if (attempt > MAX_CONNECTIONS || !onClosedConnection(e)) {
+                    throw e;
+                }
+                log.debug("event=engine_connection_closed endpoint={} path={} error=\"{}\" action=retry", endpoint,
+                        request.path(), rootMessage(e));
+            }
+        }
+    }
+
+    /** An I/O failure on a connection that was open: neither a failure to connect nor a timeout. */
+    static boolean onClosedConnection(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t instanceof IOException && !(t instanceof SocketException) && !(t instanceof InterruptedIOException);
     }
 
     /** Podman's answer: {@code {"Status":"healthy"|"unhealthy", ...}}, the result of this run. */
@@ -166,22 +202,31 @@ public final class DockerEngine implements ContainerEngine {
                 }
             }
         }
-        podman = product.equals("podman");
+        kind = product.equals("podman") ? EngineKind.PODMAN : EngineKind.DOCKER;
         return product + " " + version + " (API " + v.getApiVersion() + ") at " + endpoint;
     }
 
     /**
-     * Pings the engine and says what it is, from the ping's answer headers ({@code Libpod-Api-Version} on Podman,
-     * {@code Server: Docker/...} on Docker, {@code Api-Version} on both): "podman 4.3.1 (API 1.41) at ENDPOINT".
-     * The agent connects with this rather than {@link #describe()}: Podman answers a version request by running its
-     * helper programs (about 0.8 s here), a ping in a millisecond.
+     * Pings the engine and says what it is: "podman 4.3.1 (API 1.41) at ENDPOINT" (see {@link #identity()}).
      *
      * @throws EngineException when the engine does not answer the ping with 200
      */
     public String identify() {
+        return identity().describe() + " at " + endpoint;
+    }
+
+    /**
+     * Pings the engine and reads what it is from the answer's headers ({@code Libpod-Api-Version} on Podman,
+     * {@code Server: Docker/...} on Docker, {@code Api-Version} on both). The agent connects with this rather than
+     * {@link #describe()}: Podman answers a version request by running its helper programs (about 0.8 s here), a ping
+     * in a millisecond.
+     *
+     * @throws EngineException when the engine does not answer the ping with 200
+     */
+    public EngineIdentity identity() {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET).path("/_ping").build();
-        try (DockerHttpClient.Response response = http.execute(request)) {
+        try (DockerHttpClient.Response response = read(request)) {
             if (response.getStatusCode() != 200) {
                 throw EngineException.refused("engine at " + endpoint + " answered the ping with HTTP "
                         + response.getStatusCode(), null);
@@ -193,8 +238,8 @@ public final class DockerEngine implements ContainerEngine {
                 }
             });
             EngineIdentity identity = EngineIdentity.fromPingHeaders(headers);
-            podman = identity.podman();
-            return identity.describe() + " at " + endpoint;
+            kind = identity.kind();
+            return identity;
         } catch (RuntimeException e) {
             throw translate("ping", e);
         }
@@ -203,6 +248,19 @@ public final class DockerEngine implements ContainerEngine {
     @Override
     public void ping() {
         identify();
+    }
+
+    /**
+     * Whether containers keep running when the engine's daemon stops or restarts: Podman's always do (each runs under
+     * its own {@code conmon}, not under the API service); Docker's only with live-restore ({@code GET /info}).
+     * Without it, an engine restart stops every container, which looks like a stop by the user.
+     */
+    public boolean keepsContainersWhenItStops() {
+        if (kind() == EngineKind.PODMAN) {
+            return true;
+        }
+        return getJson("/info", "read the engine's settings")
+                .map(info -> info.path("LiveRestoreEnabled").asBoolean(false)).orElse(false);
     }
 
     @Override
@@ -266,7 +324,7 @@ public final class DockerEngine implements ContainerEngine {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET).path(path).build();
         long t0 = System.nanoTime();
-        try (DockerHttpClient.Response response = http.execute(request)) {
+        try (DockerHttpClient.Response response = read(request)) {
             int code = response.getStatusCode();
             log.debug("event=engine_read what=\"{}\" http_status={} duration_ms={}", what, code, millisSince(t0));
             if (code == 404) {

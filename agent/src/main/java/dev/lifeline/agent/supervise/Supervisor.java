@@ -23,7 +23,9 @@ import dev.lifeline.core.model.Stack;
 import dev.lifeline.core.model.StackName;
 import dev.lifeline.core.retry.CrashLoopBackoff;
 import dev.lifeline.core.retry.RetryPolicy;
-import dev.lifeline.core.supervise.ExitKind;
+import dev.lifeline.core.supervise.ExitJudge;
+import dev.lifeline.core.supervise.ExitJudge.Verdict;
+import dev.lifeline.core.supervise.KillSignal;
 import dev.lifeline.core.supervise.PendingStops;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +33,7 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,8 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the journal's picture of what runs current and acts on changes: restarts stacks that crash (with
  * crash-loop backoff), turns stops made outside Lifeline into the user's intent (after a confirmation delay that host
- * shutdowns never survive), and honours open start promises. Engine events trigger a resync at once; a periodic
- * resync catches anything the event stream missed. All decisions run on one thread.
+ * shutdowns never survive), and honours open start promises; which of the first two an exit is, {@link ExitJudge}
+ * decides, once. Engine events trigger a resync at once; a periodic resync catches anything the event stream missed.
+ * All decisions run on one thread.
  */
 public final class Supervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
@@ -58,17 +62,11 @@ public final class Supervisor implements AutoCloseable {
     private final OwnActions own;
     private final InstantSource clock;
     private final Duration resyncInterval;
-    private final CrashLoopBackoff backoff;
-    private final PendingStops pendingStops;
+    private final ExitJudge judge;
     private final RetryPolicy oneAttempt;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "supervisor"));
     private final ExecutorService restarts = Executors.newCachedThreadPool(r -> daemon(r, "supervisor-restart"));
-    private final Map<StackName, CrashLoopBackoff.State> crashLoops = new HashMap<>();
-    private final Map<StackName, Instant> restartAt = new HashMap<>();
     private final Set<StackName> restarting = ConcurrentHashMap.newKeySet();
-    /** Docker's kill/stop events from outside Lifeline, by container: an explicit stop, whatever the exit code. */
-    private final Map<String, Instant> killSeen = new HashMap<>();
-    private static final Duration KILL_MEMORY = Duration.ofMinutes(1);
     private final Set<String> restartPolicyWarned = new java.util.HashSet<>();
     /** Each container's stack as the last resync saw it (only the supervisor thread uses it): whose an event is. */
     private final Map<String, StackName> stackOfContainer = new HashMap<>();
@@ -92,8 +90,7 @@ public final class Supervisor implements AutoCloseable {
         this.own = own;
         this.clock = clock;
         this.resyncInterval = resyncInterval;
-        this.backoff = backoff;
-        this.pendingStops = new PendingStops(userStops);
+        this.judge = new ExitJudge(backoff, userStops, ExitJudge.KILL_MEMORY);
         // A supervisor restart is one attempt: the crash-loop backoff spaces the next ones.
         this.oneAttempt = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0, 0.0, attemptTimeout);
     }
@@ -127,10 +124,10 @@ public final class Supervisor implements AutoCloseable {
         frozen = true;
         try {
             loop.submit(() -> {
-                List<PendingStops.Pending> dropped = pendingStops.discardAll();
+                List<StackName> dropped = judge.discardPendingStops();
                 if (!dropped.isEmpty()) {
                     log.info("event=pending_stops_discarded reason=agent_shutdown stacks={}",
-                            dropped.stream().map(p -> p.stack().value()).toList());
+                            dropped.stream().map(StackName::value).toList());
                 }
             }).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -170,12 +167,19 @@ public final class Supervisor implements AutoCloseable {
 
     private void onEngineEvent(EngineEvent event) {
         switch (event.action()) {
-            case "kill", "stop" -> {
+            case "kill" -> {
                 if (!own.isOwn(event.containerId())) {
-                    killSeen.put(event.containerId(), clock.instant());
+                    Optional<KillSignal> signal = judge.onKill(event.containerId(), event.attribute("signal"),
+                            clock.instant());
+                    log.debug("event=external_kill_seen container={} signal={} counts_as_stop={}",
+                            event.containerId(), signal.map(KillSignal::toString).orElse("none"),
+                            signal.filter(KillSignal::endsTheProcess).isPresent());
                 }
             }
             case "die", "oom", "start", "destroy", "health_status", "create" -> {
+                if (event.action().equals("start")) {
+                    judge.onStart(event.containerId());
+                }
                 StackName stack = stackOfContainer.get(event.containerId());
                 if (stack != null && heldByOperation(stack)) {
                     // A resync would leave this stack to the operation that holds it, and its listing would compete
@@ -240,16 +244,18 @@ public final class Supervisor implements AutoCloseable {
                 onUp(stack, intent, runningSet, promised, now);
             } else if (intent == Intent.RUNNING && (runningSet.contains(name) || promised.contains(name))) {
                 onDown(stack, promised.contains(name), now);
+            } else {
+                // the user decided (or it never ran under Lifeline): nothing of it is left to judge
+                judge.forget(name);
             }
         }
         Set<StackName> vanished = runningSet.stream().filter(n -> !present.contains(n)).collect(Collectors.toSet());
         if (!vanished.isEmpty()) {
+            vanished.forEach(judge::forget);
             journal.removeFromRunningSet(vanished, now);
             log.info("event=stacks_forgotten reason=no_containers stacks={}", vanished);
         }
         confirmStops(now);
-        // A kill event matters only for the die that follows it; forget those no die followed.
-        killSeen.values().removeIf(t -> t.plus(KILL_MEMORY).isBefore(now));
         lastResync = now;
     }
 
@@ -264,8 +270,7 @@ public final class Supervisor implements AutoCloseable {
 
     private void onUp(Stack stack, Intent intent, Set<StackName> runningSet, Set<StackName> promised, Instant now) {
         StackName name = stack.name();
-        pendingStops.cancel(name);
-        restartAt.remove(name);
+        judge.onUp(name);
         if (intent == Intent.USER_STOPPED) {
             journal.setIntent(name, Intent.RUNNING, "started outside Lifeline", now);
             record(name, "user_start_adopted", Map.of("reason", "started outside Lifeline"));
@@ -281,47 +286,39 @@ public final class Supervisor implements AutoCloseable {
 
     private void onDown(Stack stack, boolean promised, Instant now) {
         StackName name = stack.name();
-        if (restartAt.containsKey(name)) {
-            Instant at = restartAt.get(name);
-            if (!now.isBefore(at)) {
-                restartAt.remove(name);
-                restart(stack);
-            }
-            return;
-        }
         List<ContainerInfo> down = stack.containers().stream().filter(c -> !c.isUp()).toList();
-        boolean explicitKill = down.stream().anyMatch(c -> killSeen.remove(c.id()) != null);
-        boolean crashed = !explicitKill
-                && down.stream().anyMatch(c -> ExitKind.of(c.exitCode(), c.oomKilled()) == ExitKind.CRASHED);
-        String exits = down.stream().map(c -> c.name() + " exit " + c.exitCode() + (c.oomKilled() ? " oom" : ""))
-                .collect(Collectors.joining(", "));
-        if (crashed || promised) {
-            Instant lastStart = stack.containers().stream().map(ContainerInfo::startedAt)
-                    .flatMap(java.util.Optional::stream).max(Instant::compareTo).orElse(now);
-            CrashLoopBackoff.Decision d = backoff.onCrash(crashLoops.getOrDefault(name, CrashLoopBackoff.State.INITIAL),
-                    lastStart, now);
-            crashLoops.put(name, d.state());
-            restartAt.put(name, now.plus(d.delay()));
-            log.warn("event=stack_down stack={} cause={} exits=\"{}\" restart_in_ms={}", name,
-                    promised ? "start_promised" : "crash", exits, d.delay().toMillis());
-            record(name, "stack_crashed", Map.of("exits", exits, "restart_in_ms", String.valueOf(d.delay().toMillis())));
-            loop.schedule(this::resyncSafely, d.delay().toMillis() + 10, TimeUnit.MILLISECONDS);
-        } else if (!pendingStops.isPending(name)) {
-            pendingStops.observe(name, now, exits);
-            log.info("event=external_stop_seen stack={} exits=\"{}\" confirm_after_ms={}", name, exits,
-                    pendingStops.nextCheckAt().map(t -> Duration.between(now, t).toMillis()).orElse(0L));
-            pendingStops.nextCheckAt().ifPresent(t ->
-                    loop.schedule(this::resyncSafely, Duration.between(now, t).toMillis() + 10, TimeUnit.MILLISECONDS));
+        Instant lastStart = stack.containers().stream().map(ContainerInfo::startedAt)
+                .flatMap(Optional::stream).max(Instant::compareTo).orElse(now);
+        switch (judge.onDown(name, down, promised, lastStart, now)) {
+            case Verdict.Wait w -> { }
+            case Verdict.RestartNow r -> restart(stack);
+            case Verdict.RestartLater r -> {
+                log.warn("event=stack_down stack={} cause={} exits=\"{}\" restart_in_ms={}", name, r.cause(), r.exits(),
+                        r.delay().toMillis());
+                record(name, "stack_crashed", Map.of("exits", r.exits(), "restart_in_ms",
+                        String.valueOf(r.delay().toMillis())));
+                resyncIn(r.delay());
+            }
+            case Verdict.AwaitConfirmation a -> {
+                Duration confirmIn = Duration.between(now, a.checkAt());
+                log.info("event=external_stop_seen stack={} exits=\"{}\" confirm_after_ms={}", name, a.exits(),
+                        confirmIn.toMillis());
+                resyncIn(confirmIn);
+            }
         }
     }
 
+    /** A resync just after {@code delay}, when a restart comes due or a stop may be confirmed. */
+    private void resyncIn(Duration delay) {
+        loop.schedule(this::resyncSafely, Math.max(0, delay.toMillis()) + 10, TimeUnit.MILLISECONDS);
+    }
+
     private void confirmStops(Instant now) {
-        for (PendingStops.Pending p : pendingStops.confirmed(now)) {
-            journal.setIntent(p.stack(), Intent.USER_STOPPED, "stopped outside Lifeline (" + p.detail() + ")", now);
-            journal.removeFromRunningSet(Set.of(p.stack()), now);
-            crashLoops.remove(p.stack());
-            record(p.stack(), "user_stop_adopted", Map.of("exits", p.detail()));
-            log.info("event=user_stop_adopted stack={} exits=\"{}\"", p.stack(), p.detail());
+        for (ExitJudge.Adoption a : judge.confirmedStops(now)) {
+            journal.setIntent(a.stack(), Intent.USER_STOPPED, "stopped outside Lifeline (" + a.exits() + ")", now);
+            journal.removeFromRunningSet(Set.of(a.stack()), now);
+            record(a.stack(), "user_stop_adopted", Map.of("exits", a.exits()));
+            log.info("event=user_stop_adopted stack={} exits=\"{}\"", a.stack(), a.exits());
         }
     }
 

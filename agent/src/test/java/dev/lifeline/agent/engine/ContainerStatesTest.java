@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.core.engine.EngineKind;
+import dev.lifeline.testkit.engine.TestEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The cheap listing recovery plans from agrees with the full one on what recovery decides from. */
 class ContainerStatesTest {
@@ -28,14 +31,15 @@ class ContainerStatesTest {
         assertThat(InspectMapper.listedExitCode(negative)).hasValue(-1);
     }
 
-    @Test
-    void statesMatchTheFullListingOnARealEngine() throws Exception {
-        try (PodmanService podman = PodmanService.start(); DockerEngine engine = new DockerEngine(podman.socketUri())) {
-            podman.runContainer("s-running", Map.of("lifeline.stack", "s"));
-            podman.runContainer("s-crashed", Map.of(), "sh", "-c", "exit 3");
-            podman.runContainer("s-stopped", Map.of());
-            podman.podman("stop", "-t", "5", "s-stopped");
-            podman.podman("create", "--name", "s-created", "--network", "none", podman.busyboxImage(), "true");
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(EngineKind.class)
+    void statesMatchTheFullListingOnEachRealEngine(EngineKind kind) throws Exception {
+        try (TestEngine real = TestEngine.start(kind); DockerEngine engine = new DockerEngine(real.socketUri())) {
+            real.runContainer("s-running", Map.of("lifeline.stack", "s"));
+            real.runContainer("s-crashed", Map.of(), "sh", "-c", "exit 3");
+            real.runContainer("s-stopped", Map.of());
+            real.cli("stop", "-t", "5", "s-stopped");
+            real.cli("create", "--name", "s-created", "--network", "none", real.busyboxImage(), "true");
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                     engine.inspect("s-crashed").orElseThrow().status() == ContainerStatus.EXITED);
 

@@ -2,6 +2,7 @@ package dev.lifeline.agent.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.core.engine.EngineKind;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class EngineIdentityTest {
         // the headers Podman 4.3.1 sends with its ping answer
         EngineIdentity id = EngineIdentity.fromPingHeaders(headers("Api-Version", "1.41", "Libpod-Api-Version",
                 "4.3.1", "Server", "Libpod/4.3.1 (linux)", "Docker-Experimental", "true"));
-        assertThat(id.podman()).isTrue();
+        assertThat(id.kind()).isEqualTo(EngineKind.PODMAN);
         assertThat(id.describe()).isEqualTo("podman 4.3.1 (API 1.41)");
     }
 
@@ -29,15 +30,15 @@ class EngineIdentityTest {
     void dockerNamesItselfInTheServerHeader() {
         EngineIdentity id = EngineIdentity.fromPingHeaders(headers("api-version", "1.47", "server",
                 "Docker/27.3.1 (linux)", "OSType", "linux"));
-        assertThat(id.podman()).isFalse();
+        assertThat(id.kind()).isEqualTo(EngineKind.DOCKER);
         assertThat(id.describe()).isEqualTo("docker 27.3.1 (API 1.47)");
     }
 
     @Test
     void missingHeadersAreUnknownNotAnError() {
         EngineIdentity id = EngineIdentity.fromPingHeaders(headers());
-        assertThat(id.podman()).isFalse();
+        assertThat(id.kind()).isEqualTo(EngineKind.DOCKER);
         assertThat(id.describe()).isEqualTo("docker unknown (API unknown)");
-        assertThat(EngineIdentity.fromPingHeaders(headers("Server", "Libpod/")).podman()).isTrue();
+        assertThat(EngineIdentity.fromPingHeaders(headers("Server", "Libpod/")).kind()).isEqualTo(EngineKind.PODMAN);
     }
 }

@@ -7,7 +7,6 @@ import dev.lifeline.core.engine.ExecResult;
 import dev.lifeline.core.engine.ScratchContainer;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.ContainerStatus;
-import dev.lifeline.testkit.podman.PodmanService;
 import dev.lifeline.testkit.podman.PostgresImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,53 +18,39 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The offline PostgreSQL image against a private Podman: a real database written, stopped by the engine, and its data
- * dir checked by {@code lifeline-pg-verify} in a scratch container. The first run on a machine builds the image
+ * The offline PostgreSQL image on each real engine: a real database written, stopped by the engine (the image's stop
+ * signal, SIGINT: on Docker, which does not take STOPSIGNAL as an import change, the testkit builds it on top), and its
+ * data dir checked by {@code lifeline-pg-verify} in a scratch container. The first run on a machine builds the image
  * (minutes); scripts/setup-host builds it ahead.
  */
-class PostgresImageTest {
+class PostgresImageTest extends OnEachEngine {
     private static final Duration VERIFY_TIMEOUT = Duration.ofMinutes(2);
     private static final String SOCKET_DIR = "/var/run/postgresql";
-    private static PodmanService podman;
-    private static DockerEngine engine;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPodman() {
-        podman = PodmanService.start();
-        PostgresImage.importInto(podman);
-        engine = new DockerEngine(podman.socketUri());
-    }
-
-    @AfterAll
-    static void stopPodman() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (podman != null) {
-            podman.close();
-        }
+    @BeforeEach
+    void importTheImage() {
+        PostgresImage.importInto(engine);
     }
 
     /** Runs the image's server on an empty host dir and waits until it accepts connections; returns its id. */
     private String runPostgres(String name, Path data) {
-        String id = podman.podman("run", "-d", "--name", name, "--network", "none",
+        String id = engine.cli("run", "-d", "--name", name, "--network", "none",
                 "-v", data + ":" + PostgresImage.DATA_DIR, PostgresImage.NAME).strip();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> engine.exec(id,
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> adapter.exec(id,
                 List.of("pg_isready", "-q", "-h", SOCKET_DIR), Duration.ofSeconds(5)).succeeded());
         return id;
     }
 
     private static ExecResult psql(String id, String sql) {
-        ExecResult r = engine.exec(id, List.of("psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+        ExecResult r = adapter.exec(id, List.of("psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                 "-h", SOCKET_DIR, "-U", "postgres", "-c", sql), Duration.ofSeconds(30));
         assertThat(r.succeeded()).as("psql %s: %s", sql, r.output()).isTrue();
         return r;
@@ -81,7 +66,7 @@ class PostgresImageTest {
     }
 
     private static ExecResult verify(Path data, String sql) {
-        return engine.runScratch(new ScratchContainer(PostgresImage.NAME, List.of(PostgresImage.VERIFY_COMMAND),
+        return adapter.runScratch(new ScratchContainer(PostgresImage.NAME, List.of(PostgresImage.VERIFY_COMMAND),
                 List.of(new ScratchContainer.Bind(data, PostgresImage.DATA_DIR, false)), Map.of("VERIFY_SQL", sql),
                 VERIFY_TIMEOUT, false));
     }
@@ -91,12 +76,12 @@ class PostgresImageTest {
         Path data = Files.createDirectories(dir.resolve("data"));
         String id = populated("pg-clean", data, 1234);
 
-        engine.stop(id, Duration.ofSeconds(30));
-        ContainerInfo stopped = engine.inspect(id).orElseThrow();
+        adapter.stop(id, Duration.ofSeconds(30));
+        ContainerInfo stopped = adapter.inspect(id).orElseThrow();
         assertThat(stopped.status()).isEqualTo(ContainerStatus.EXITED);
         // the image's stop signal is SIGINT: postgres's fast shutdown, which exits 0 (SIGTERM would wait for clients)
         assertThat(stopped.exitCode()).isZero();
-        var logs = podman.podmanResult("logs", id);
+        var logs = engine.cliResult("logs", id);
         assertThat(logs.stdout() + logs.stderr()).contains("received fast shutdown request");
 
         ExecResult result = verify(data, "SELECT count(*) FROM items");
@@ -112,9 +97,9 @@ class PostgresImageTest {
         Path data = Files.createDirectories(dir.resolve("data"));
         String id = populated("pg-killed", data, 77);
 
-        podman.podman("kill", "--signal", "KILL", id);
+        engine.cli("kill", "--signal", "KILL", id);
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> engine.inspect(id).orElseThrow().status() == ContainerStatus.EXITED);
+                .until(() -> adapter.inspect(id).orElseThrow().status() == ContainerStatus.EXITED);
 
         ExecResult result = verify(data, "SELECT count(*) FROM items");
         assertThat(result.exitCode()).as("verify output:%n%s", result.output()).isZero();
@@ -126,7 +111,7 @@ class PostgresImageTest {
     void aCorruptControlFileFailsVerificationWithTheServerLog() throws IOException {
         Path data = Files.createDirectories(dir.resolve("data"));
         String id = populated("pg-corrupt", data, 5);
-        engine.stop(id, Duration.ofSeconds(30));
+        adapter.stop(id, Duration.ofSeconds(30));
 
         byte[] garbage = new byte[512];
         Arrays.fill(garbage, (byte) 0x5a);
@@ -144,7 +129,7 @@ class PostgresImageTest {
     void aQueryThatFailsFailsVerification() throws IOException {
         Path data = Files.createDirectories(dir.resolve("data"));
         String id = populated("pg-bad-query", data, 3);
-        engine.stop(id, Duration.ofSeconds(30));
+        adapter.stop(id, Duration.ofSeconds(30));
 
         ExecResult result = verify(data, "SELECT count(*) FROM no_such_table");
         assertThat(result.exitCode()).as("verify output:%n%s", result.output()).isEqualTo(1);

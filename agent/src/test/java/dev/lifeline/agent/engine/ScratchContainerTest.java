@@ -13,7 +13,6 @@ import dev.lifeline.core.engine.ScratchContainer.Bind;
 import dev.lifeline.core.model.ContainerInfo;
 import dev.lifeline.core.model.Stack;
 import dev.lifeline.core.policy.StackAssembler;
-import dev.lifeline.testkit.podman.PodmanService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,46 +21,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link DockerEngine#runScratch} against a real, private Podman API service. */
-class ScratchContainerTest {
+/** {@link DockerEngine#runScratch} against each real engine. */
+class ScratchContainerTest extends OnEachEngine {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static PodmanService podman;
-    private static DockerEngine engine;
-    private static String image;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPodman() {
-        podman = PodmanService.start();
-        image = podman.busyboxImage();
-        engine = new DockerEngine(podman.socketUri());
-    }
-
-    @AfterAll
-    static void stopPodman() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (podman != null) {
-            podman.close();
-        }
-    }
-
     private static ScratchContainer spec(List<String> argv, List<Bind> binds, Map<String, String> env,
             Duration timeout, boolean network) {
-        return new ScratchContainer(image, argv, binds, env, timeout, network);
+        return new ScratchContainer(engine.busyboxImage(), argv, binds, env, timeout, network);
     }
 
-    /** Every container the engine has, scratch ones included (podman ps -a, not the adapter under test). */
+    /** Every container the engine has, scratch ones included (the engine's ps -a, not the adapter under test). */
     private static List<String> allContainerNames() {
-        return podman.podman("ps", "-a", "--format", "{{.Names}}").lines().map(String::strip)
+        return engine.cli("ps", "-a", "--format", "{{.Names}}").lines().map(String::strip)
                 .filter(s -> !s.isEmpty()).toList();
     }
 
@@ -72,7 +49,7 @@ class ScratchContainerTest {
     @Test
     void runsTheArgvWithABindAndEnvAndReturnsExitCodeAndOutput() throws IOException {
         Files.writeString(dir.resolve("file"), "restored-data\n");
-        ExecResult result = engine.runScratch(spec(
+        ExecResult result = adapter.runScratch(spec(
                 List.of("sh", "-c", "cat /data/file; echo \"to stderr $GREETING\" >&2; exit 3"),
                 List.of(new Bind(dir, "/data", false)), Map.of("GREETING", "hello world"), TIMEOUT, false));
 
@@ -86,7 +63,7 @@ class ScratchContainerTest {
     void aWritableBindIsWritableAndAReadOnlyBindRefusesWrites() throws IOException {
         Path rw = Files.createDirectories(dir.resolve("rw"));
         Path ro = Files.createDirectories(dir.resolve("ro"));
-        ExecResult result = engine.runScratch(spec(
+        ExecResult result = adapter.runScratch(spec(
                 List.of("sh", "-c", "echo written > /rw/out && if touch /ro/nope 2>/dev/null; then echo RO-WRITABLE; "
                         + "exit 1; else echo ro-refused; fi"),
                 List.of(new Bind(rw, "/rw", false), new Bind(ro, "/ro", true)), Map.of(), TIMEOUT, false));
@@ -99,7 +76,7 @@ class ScratchContainerTest {
 
     @Test
     void withoutNetworkTheContainerHasOnlyLoopback() {
-        ExecResult result = engine.runScratch(spec(List.of("ls", "/sys/class/net"), List.of(), Map.of(), TIMEOUT,
+        ExecResult result = adapter.runScratch(spec(List.of("ls", "/sys/class/net"), List.of(), Map.of(), TIMEOUT,
                 false));
 
         assertThat(result.succeeded()).as("output: %s", result.output()).isTrue();
@@ -109,15 +86,15 @@ class ScratchContainerTest {
 
     @Test
     void aRunningScratchContainerIsLabelledWithoutRestartPolicyAndInNoStack() throws Exception {
-        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> engine.runScratch(
+        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> adapter.runScratch(
                 spec(List.of("sleep", "3"), List.of(), Map.of(), TIMEOUT, false)));
         ContainerInfo scratch = await().atMost(Duration.ofSeconds(20)).until(
-                () -> engine.listContainers().stream().filter(c -> c.name().startsWith(ScratchContainer.NAME_PREFIX))
+                () -> adapter.listContainers().stream().filter(c -> c.name().startsWith(ScratchContainer.NAME_PREFIX))
                         .findFirst().orElse(null), c -> c != null);
         assertThat(scratch.labels()).containsEntry(ScratchContainer.LABEL, "true");
         assertThat(scratch.restartPolicy()).isIn("", "no");
 
-        Inventory inventory = new Inventory(engine, new StackAssembler(ComposeFiles.NONE));
+        Inventory inventory = new Inventory(adapter, new StackAssembler(ComposeFiles.NONE));
         assertThat(inventory.stacks()).flatExtracting(Stack::containers).extracting(ContainerInfo::name)
                 .doesNotContain(scratch.name());
         assertThat(inventory.stackStates()).flatExtracting(Stack::containers).extracting(ContainerInfo::name)
@@ -130,7 +107,7 @@ class ScratchContainerTest {
     @Test
     void aCommandPastTheTimeoutIsKilledReportedAsTimedOutAndRemoved() {
         long start = System.nanoTime();
-        ExecResult result = engine.runScratch(spec(List.of("sh", "-c", "echo before-the-hang; sleep 600"), List.of(),
+        ExecResult result = adapter.runScratch(spec(List.of("sh", "-c", "echo before-the-hang; sleep 600"), List.of(),
                 Map.of(), Duration.ofSeconds(2), false));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
@@ -144,7 +121,7 @@ class ScratchContainerTest {
     @Test
     void onlyTheEndOfALongOutputIsKept() {
         // 200 000 numbered lines, far past the limit: the last lines must be there, the first ones gone
-        ExecResult result = engine.runScratch(spec(
+        ExecResult result = adapter.runScratch(spec(
                 List.of("sh", "-c", "i=0; while [ $i -lt 200000 ]; do echo line-$i; i=$((i+1)); done"),
                 List.of(), Map.of(), Duration.ofSeconds(60), false));
 
@@ -156,7 +133,7 @@ class ScratchContainerTest {
     @Test
     void aMissingImageFailsNamingTheImageAndLeavesNothingBehind() {
         String missing = "localhost/lifeline-no-such-image:1";
-        assertThatThrownBy(() -> engine.runScratch(new ScratchContainer(missing, List.of("true"), List.of(), Map.of(),
+        assertThatThrownBy(() -> adapter.runScratch(new ScratchContainer(missing, List.of("true"), List.of(), Map.of(),
                 TIMEOUT, false)))
                 .isInstanceOf(EngineException.class)
                 .hasMessageContaining("image " + missing + " not found");
@@ -167,7 +144,7 @@ class ScratchContainerTest {
     void anInterruptedCallerStillGetsTheContainerRemoved() throws Exception {
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
-                engine.runScratch(spec(List.of("sleep", "600"), List.of(), Map.of(), Duration.ofMinutes(5), false));
+                adapter.runScratch(spec(List.of("sleep", "600"), List.of(), Map.of(), Duration.ofMinutes(5), false));
             } catch (EngineException expected) {
                 // interrupted: the engine says so
             }

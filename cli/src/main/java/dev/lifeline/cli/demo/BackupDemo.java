@@ -3,7 +3,7 @@ package dev.lifeline.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.agent.api.Json;
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.engine.TestEngine;
 import dev.lifeline.testkit.podman.PostgresImage;
 import dev.lifeline.testkit.podman.ProcessResult;
 import dev.lifeline.testkit.process.AgentProcess;
@@ -39,14 +39,14 @@ final class BackupDemo {
             + PostgresImage.VERIFY_COMMAND;
 
     private final PrintStream out;
-    private final PodmanService podman;
+    private final TestEngine engine;
     private final Path work;
     private final ObjectMapper json = Json.mapper();
     private boolean skipped;
 
-    BackupDemo(PrintStream out, PodmanService podman, Path work) {
+    BackupDemo(PrintStream out, TestEngine engine, Path work) {
         this.out = out;
-        this.podman = podman;
+        this.engine = engine;
         this.work = work;
     }
 
@@ -70,7 +70,7 @@ final class BackupDemo {
         step.next("backup part: the PostgreSQL image (built offline from the Debian mirror by "
                 + "scripts/build-postgres-image: about 3 minutes the first time on this machine, cached after)");
         try {
-            PostgresImage.importInto(podman);
+            PostgresImage.importInto(engine);
         } catch (RuntimeException e) {
             out.println("  skipping the backup part: the PostgreSQL image is not available ("
                     + firstLine(e.getMessage()) + ")");
@@ -82,7 +82,7 @@ final class BackupDemo {
         step.next("creating stack '" + STACK + "' (PostgreSQL 15, quiesce mode stop) and writing " + ROWS
                 + " rows into table notes");
         Path data = Files.createDirectories(work.resolve("pg-data"));
-        podman.podman("run", "-d", "--name", STACK, "--network", "none",
+        engine.cli("run", "-d", "--name", STACK, "--network", "none",
                 "--label", "lifeline.stack=" + STACK, "--label", "lifeline.quiesce=stop",
                 "--label", "lifeline.quiesce.prepare=" + PREPARE_LABEL, "--label", "lifeline.verify=" + VERIFY_LABEL,
                 "--health-cmd", "pg_isready -q -h " + SOCKET_DIR, "--health-interval", "1s",
@@ -212,17 +212,17 @@ final class BackupDemo {
     private void awaitPostgres() throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
-            if (podman.podmanResult("exec", STACK, "pg_isready", "-q", "-h", SOCKET_DIR).ok()) {
+            if (engine.cliResult("exec", STACK, "pg_isready", "-q", "-h", SOCKET_DIR).ok()) {
                 return;
             }
             Thread.sleep(250);
         }
         throw new IllegalStateException("PostgreSQL did not accept connections within 60 s:\n"
-                + podman.podmanResult("logs", "--tail", "20", STACK).stderr());
+                + engine.cliResult("logs", "--tail", "20", STACK).stderr());
     }
 
     private void psql(String sql) {
-        ProcessResult r = podman.podmanResult("exec", STACK, "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+        ProcessResult r = engine.cliResult("exec", STACK, "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
                 "-h", SOCKET_DIR, "-U", "postgres", "-c", sql);
         if (!r.ok()) {
             throw new IllegalStateException("psql " + sql + " failed: " + r.stderr().strip());

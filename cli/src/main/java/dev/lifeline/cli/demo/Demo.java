@@ -3,7 +3,8 @@ package dev.lifeline.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.agent.api.Json;
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.core.engine.EngineKind;
+import dev.lifeline.testkit.engine.TestEngine;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,12 +21,14 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * {@code lifeline demo}: a private Podman engine with demo stacks, the real agent, a simulated host crash (kill -9 of
- * the agent, every container stopped, a new boot id), and the recovery shown as a timeline with its checks; then a
- * backup of a PostgreSQL stack with early resume and a verified restore ({@link BackupDemo}).
+ * {@code lifeline demo [--engine podman|docker]}: a private engine (Podman's API service or a Docker daemon) with
+ * demo stacks, the real agent, a simulated host crash (kill -9 of the agent, every container stopped, a new boot id),
+ * and the recovery shown as a timeline with its checks; then a backup of a PostgreSQL stack with early resume and a
+ * verified restore ({@link BackupDemo}); then a fleet on the same kind of engine ({@link FleetDemo}).
  */
 public final class Demo {
     private final PrintStream out;
+    private final EngineKind kind;
     private final ObjectMapper json = Json.mapper();
     private final Timeline timeline = new Timeline();
     private final BackupDemo.Step step;
@@ -33,8 +36,9 @@ public final class Demo {
     private final boolean keepFleet;
 
     /** @param keepFleet leave the fleet running at the end until the user presses Enter */
-    public Demo(PrintStream out, boolean keepFleet) {
+    public Demo(PrintStream out, EngineKind kind, boolean keepFleet) {
         this.out = out;
+        this.kind = kind;
         this.keepFleet = keepFleet;
         this.step = new BackupDemo.Step(out, STEPS);
     }
@@ -48,7 +52,7 @@ public final class Demo {
         Outcome host = oneHost(work);
         boolean fleet;
         try {
-            fleet = new FleetDemo(out, work).run(step, keepFleet);
+            fleet = new FleetDemo(out, work, kind).run(step, keepFleet);
         } catch (RuntimeException e) {
             out.println("  fleet part FAILED: " + e.getMessage());
             fleet = false;
@@ -69,21 +73,22 @@ public final class Demo {
     /** What the one-host part (recovery, then backup and verified restore) found. */
     private record Outcome(boolean recovered, boolean backedUp, boolean backupSkipped) {}
 
-    /** Recovery after a simulated host crash, then a backup and a verified restore, on one private Podman engine. */
+    /** Recovery after a simulated host crash, then a backup and a verified restore, on one private engine. */
     private Outcome oneHost(Path work) throws IOException, InterruptedException {
-        step("starting a private Podman engine (own storage and socket; nothing else on this host is touched)");
-        try (PodmanService podman = PodmanService.start()) {
+        step("starting " + (kind == EngineKind.DOCKER ? "a private Docker daemon" : "a private Podman engine")
+                + " (own storage, socket and processes; nothing else on this host is touched)");
+        try (TestEngine engine = TestEngine.start(kind)) {
             Path bootId = work.resolve("boot_id");
             Files.writeString(bootId, UUID.randomUUID() + "\n");
             Path config = work.resolve("lifeline.yaml");
             Files.writeString(config, "boot-id-file: " + bootId + "\nrecovery:\n  settle-time: 1s\n"
                     + "supervision:\n  resync-interval: 1s\n" + BackupDemo.config(work));
-            List<String> agentArgs = List.of("--engine", podman.socketUri().toString(), "--config", config.toString());
+            List<String> agentArgs = List.of("--engine", engine.socketUri().toString(), "--config", config.toString());
             Path dataDir = work.resolve("data");
 
             step("creating demo stacks: proxy (protected), db, app (needs db), web (needs app), notes, "
                     + "scratch (created, never started)");
-            DemoStacks.create(podman);
+            DemoStacks.create(engine);
 
             step("starting the agent; it learns which stacks run");
             try (AgentProcess first = AgentProcess.start(dataDir, agentArgs, Map.of())) {
@@ -95,7 +100,7 @@ public final class Demo {
                 step("simulating a host crash: kill -9 of the agent, every container stopped, a new boot id");
                 Instant crash = Instant.now();
                 first.kill9();
-                podman.podman("stop", "-a", "-t", "2");
+                engine.stopAll(Duration.ofSeconds(2));
                 Files.writeString(bootId, UUID.randomUUID() + "\n");
                 timeline.add(crash, "host crash: agent killed with kill -9, every container stopped");
             }
@@ -118,7 +123,7 @@ public final class Demo {
                             o.get("detail").asText());
                 }
                 boolean recovered = check(started, stacks);
-                BackupDemo backup = new BackupDemo(out, podman, work);
+                BackupDemo backup = new BackupDemo(out, engine, work);
                 boolean backedUp;
                 try {
                     backedUp = backup.run(second, step);

@@ -1,6 +1,6 @@
 package dev.lifeline.cli.demo;
 
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.engine.TestEngine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +28,16 @@ final class DemoStacks {
     /** The stack the demo stops through Lifeline before the crash. */
     static final String USER_STOPPED = "notes";
 
-    static void create(PodmanService podman) {
-        String image = podman.busyboxImage();
+    static void create(TestEngine engine) {
+        String image = engine.busyboxImage();
         containers().forEach((name, labels) -> {
             List<String> args = new java.util.ArrayList<>(List.of("create", "--name", name, "--network", "none"));
             labels.forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
             args.add(image);
-            args.addAll(PodmanService.IDLE_COMMAND);
-            podman.podman(args.toArray(String[]::new));
+            args.addAll(TestEngine.IDLE_COMMAND);
+            engine.cli(args.toArray(String[]::new));
             if (!name.equals(NEVER_STARTED)) {
-                podman.podman("start", name);
+                engine.cli("start", name);
             }
         });
     }

@@ -6,7 +6,8 @@ import dev.lifeline.cli.fleet.ControlClient;
 import dev.lifeline.cli.fleet.ControlPages;
 import dev.lifeline.cli.fleet.FleetTables;
 import dev.lifeline.control.auth.TokenFiles;
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.core.engine.EngineKind;
+import dev.lifeline.testkit.engine.TestEngine;
 import dev.lifeline.testkit.process.AgentProcess;
 import dev.lifeline.testkit.process.ControlPlaneProcess;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.function.Predicate;
 
 /**
  * The demo's fleet part: a control plane on its embedded PostgreSQL ({@code lifeline control}, a process of its own)
- * and two hosts on this machine (two agents, each with its own data dir and private Podman service) that join it;
+ * and two hosts on this machine (two agents, each with its own data dir and private engine of the demo's kind) that join it;
  * then one agent is killed: the host turns unreachable and its workloads missing (never stopped: silence is not
  * death), and when the agent is back the host is online at its first heartbeat and its workloads restored at once.
  * The audit log says what the control plane inferred, and why.
@@ -36,11 +37,13 @@ final class FleetDemo {
 
     private final PrintStream out;
     private final Path work;
+    private final EngineKind kind;
     private final List<Boolean> checks = new ArrayList<>();
 
-    FleetDemo(PrintStream out, Path work) {
+    FleetDemo(PrintStream out, Path work, EngineKind kind) {
         this.out = out;
         this.work = work;
+        this.kind = kind;
     }
 
     /** The host names and their stacks. */
@@ -59,9 +62,10 @@ final class FleetDemo {
             String url = control.awaitListening(Duration.ofMinutes(3));
             ControlClient client = new ControlClient(URI.create(url + "/"),
                     Files.readString(control.adminTokenFile()).strip(), null);
-            step.next("two hosts join it: two agents on this machine, each with its own data dir and private Podman "
-                    + "service, each with a one-time join token; host-a runs shop and blog, host-b photos and wiki");
-            try (PodmanService engineA = PodmanService.start(); PodmanService engineB = PodmanService.start()) {
+            step.next("two hosts join it: two agents on this machine, each with its own data dir and private "
+                    + (kind == EngineKind.DOCKER ? "Docker daemon" : "Podman service")
+                    + ", each with a one-time join token; host-a runs shop and blog, host-b photos and wiki");
+            try (TestEngine engineA = TestEngine.start(kind); TestEngine engineB = TestEngine.start(kind)) {
                 createStacks(engineA, HOSTS.get("host-a"));
                 createStacks(engineB, HOSTS.get("host-b"));
                 Path tokenB = work.resolve("host-b.join-token");
@@ -136,14 +140,14 @@ final class FleetDemo {
         return checks.stream().allMatch(b -> b);
     }
 
-    private void createStacks(PodmanService engine, List<String> stacks) {
+    private void createStacks(TestEngine engine, List<String> stacks) {
         for (String stack : stacks) {
-            engine.runContainer(stack, Map.of("lifeline.stack", stack), PodmanService.IDLE_COMMAND.toArray(
+            engine.runContainer(stack, Map.of("lifeline.stack", stack), TestEngine.IDLE_COMMAND.toArray(
                     String[]::new));
         }
     }
 
-    private List<String> agentArgs(PodmanService engine, String url, Path joinToken, String name) throws IOException {
+    private List<String> agentArgs(TestEngine engine, String url, Path joinToken, String name) throws IOException {
         Path config = work.resolve(name + ".yaml");
         Files.writeString(config, "control-plane:\n  host-name: " + name + "\n");
         return List.of("--engine", engine.socketUri().toString(), "--config", config.toString(),

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the demo needs on the host (Podman, runc, busybox-static, restic, btrfs-progs, podman-compose, and the offline
- * PostgreSQL image), asked of the repository's {@code scripts/setup-host --check}, which keeps the one list: as root
- * the demo runs that script itself, saying so in one line; as anyone else it stops at once with the command to run.
+ * What the demo needs on the host (Podman, runc, Docker, busybox-static, restic, btrfs-progs, the compose clients and
+ * the offline PostgreSQL image), asked of the repository's {@code scripts/setup-host --check}, which keeps the one
+ * list: as root the demo runs that script itself, saying so in one line; as anyone else it stops at once with the
+ * command to run.
  */
 public final class HostSetup {
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);

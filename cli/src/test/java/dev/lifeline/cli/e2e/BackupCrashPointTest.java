@@ -10,22 +10,31 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * kill -9 of the real agent at every crash point of the backup cycle: after a restart every stack the job quiesced
+ * kill -9 of the real agent at every crash point of the backup cycle (on Docker, at those that leave the engine half
+ * way: {@link OnEachEngine#crashPoints}): after a restart every stack the job quiesced
  * runs again (stopped ones started, paused ones thawed), the marker is gone and the job is recorded failed. The same
  * for an in-place restore: the stack runs again and the live data is either untouched (put back) or restored.
  */
-class BackupCrashPointTest extends RealEngineTest {
-    static final List<String> BACKUP_POINTS = CrashPoint.BACKUP;
-    static final List<String> RESTORE_POINTS = CrashPoint.RESTORE;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BackupCrashPointTest extends OnEachEngine {
+
+    List<String> backupPoints() {
+        return crashPoints(CrashPoint.BACKUP);
+    }
+
+    List<String> restorePoints() {
+        return crashPoints(CrashPoint.RESTORE);
+    }
 
     @ParameterizedTest(name = "kill -9 at {0}")
-    @FieldSource("RESTORE_POINTS")
+    @MethodSource("restorePoints")
     void anInPlaceRestoreInterruptedAtAnyPointLeavesTheStackRunningAndLosesNothing(String point) throws Exception {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path data = b.btrfsData("db-data", Map.of("d", "backed-up"));
             b.run("db", "db", data, Map.of());
             AgentProcess first = readyAgent(b.host, 1);
@@ -90,9 +99,9 @@ class BackupCrashPointTest extends RealEngineTest {
     }
 
     @ParameterizedTest(name = "kill -9 at {0}")
-    @FieldSource("BACKUP_POINTS")
+    @MethodSource("backupPoints")
     void aBackupInterruptedAtAnyPointIsFinishedAtTheNextStart(String point) {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path dbData = b.btrfsData("db-data", Map.of("d", "db"));
             Path cacheData = b.btrfsData("cache-data", Map.of("c", "cache"));
             b.run("db", "db", dbData, Map.of());

@@ -2,7 +2,7 @@ package dev.lifeline.cli.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeline.testkit.btrfs.BtrfsLoop;
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.engine.TestEngine;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +43,7 @@ final class BackupHost implements AutoCloseable {
     }
 
     /** {@code extraBackupConfig}: more lines under {@code backup:}, each indented two spaces. */
-    static BackupHost create(PodmanService podman, String extraBackupConfig) {
+    static BackupHost create(TestEngine engine, String extraBackupConfig) {
         try {
             Path dir = Files.createTempDirectory("lifeline-backup-e2e-");
             Path gate = dir.resolve("gate");
@@ -70,7 +70,7 @@ final class BackupHost implements AutoCloseable {
                     PosixFilePermissions.fromString("rw-------")));
             Files.writeString(passwordFile, password + "\n");
             Path repository = dir.resolve("repo");
-            Host host = new Host(podman, "recovery:\n  settle-time: 300ms\nbackup:\n  repository: " + repository
+            Host host = new Host(engine, "recovery:\n  settle-time: 300ms\nbackup:\n  repository: " + repository
                     + "\n  password-file: " + passwordFile + "\n  restic-binary: " + wrapper
                     + "\n  staging-budget: 0\n" + extraBackupConfig);
             return new BackupHost(dir, host, BtrfsLoop.create(), repository, passwordFile, gate, password);
@@ -113,13 +113,13 @@ final class BackupHost implements AutoCloseable {
         run(name, stack, data, labels, List.of());
     }
 
-    /** The same, with more {@code podman create} options (e.g. {@code -v FILE:/etc/app.conf}). */
+    /** The same, with more {@code create} options (e.g. {@code -v FILE:/etc/app.conf}). */
     void run(String name, String stack, Path data, Map<String, String> labels, List<String> options) {
         Map<String, String> all = new java.util.HashMap<>(labels);
         all.put("lifeline.stack", stack);
         List<String> allOptions = new java.util.ArrayList<>(List.of("-v", data + ":/data"));
         allOptions.addAll(options);
-        host.create(name, all, allOptions, PodmanService.IDLE_COMMAND);
+        host.create(name, all, allOptions, TestEngine.IDLE_COMMAND);
         host.start(name);
     }
 

@@ -18,11 +18,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Backups end to end on real parts: the real agent process, a private Podman engine, btrfs on a loop device, and a
- * real restic repository. restic runs behind a gate the test controls, which is how it looks at the host while an
- * upload is still running.
+ * Backups end to end on real parts: the real agent process, each private engine (Podman, Docker), btrfs on a loop
+ * device, and a real restic repository. restic runs behind a gate the test controls, which is how it looks at the
+ * host while an upload is still running.
  */
-class BackupTest extends RealEngineTest {
+class BackupTest extends OnEachEngine {
 
     private static String random(int bytes) {
         byte[] b = new byte[bytes];
@@ -32,7 +32,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void stopModeResumesAtTheSnapshotBeforeTheUploadEndsAndRestoresByteIdentical() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             String payload = random(50_000);
             Path dbData = b.btrfsData("db-data", Map.of("payload", payload, "config", "x=1\n"));
             // A single file mounted read-write (a config file): backed up from a snapshot of its subvolume.
@@ -43,7 +43,7 @@ class BackupTest extends RealEngineTest {
             b.run("db", "db", dbData, Map.of(), List.of("-v", dbConf + ":/etc/app.conf"));
             b.run("notes", "notes", notesData, Map.of("lifeline.protected", "true"));
             b.run("idle", "idle", idleData, Map.of());
-            b.host.podman.podman("stop", "-t", "1", "idle");
+            b.host.engine.cli("stop", "-t", "1", "idle");
             AgentProcess agent = readyAgent(b.host, 2);
             Instant notesStarted = b.host.startedAt("notes");
 
@@ -128,7 +128,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void pauseFreezesWithoutARestartAndHooksRunBeforeTheMarkerAndAroundTheSnapshot() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path cacheData = b.btrfsData("cache-data", Map.of("c", "cache"));
             Path appData = b.btrfsData("app-data", Map.of("a", "app"));
             b.run("cache", "cache", cacheData, Map.of("lifeline.quiesce", "pause",
@@ -183,7 +183,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void withoutASnapshotFilesystemTheStackStaysStoppedUntilTheUploadEnds() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path data = b.plainData("plain-data", Map.of("p", random(1000)));
             Path rules = b.plainData("plain-conf", Map.of("rules", "strict\n")).resolve("rules");
             b.run("ledger", "ledger", data, Map.of(), List.of("-v", rules + ":/etc/rules"));
@@ -211,7 +211,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void onAFilesystemWithoutSnapshotsAStagingCopyWithinBudgetStillResumesEarly() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "  staging-budget: 8MiB\n  keep-last: 1\n  keep-daily: 0\n"
+        try (BackupHost b = BackupHost.create(engine, "  staging-budget: 8MiB\n  keep-last: 1\n  keep-daily: 0\n"
                 + "  keep-weekly: 0\n  keep-monthly: 0\n")) {
             String content = random(100_000);
             Path data = b.plainData("staged-data", Map.of("s", content));
@@ -253,7 +253,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void aStackWithAScheduleLabelIsBackedUpByItselfAndDueShowsTheResult() {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path data = b.btrfsData("tick-data", Map.of("t", random(500)));
             b.run("tick", "tick", data, Map.of("lifeline.backup.schedule", "* * * * *"));
             AgentProcess agent = readyAgent(b.host, 1);
@@ -299,7 +299,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void theMaxQuiesceBoundResumesTheStackWhileTheUploadGoesOn() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "  max-quiesce: 8s\n")) {
+        try (BackupHost b = BackupHost.create(engine, "  max-quiesce: 8s\n")) {
             Path data = b.plainData("slow-data", Map.of("s", "x"));
             b.run("slow", "slow", data, Map.of());
             AgentProcess agent = readyAgent(b.host, 1);
@@ -319,7 +319,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void failuresLeaveEveryStackRunningAndSayWhy() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path webData = b.btrfsData("web-data", Map.of("w", "web"));
             Path apiData = b.btrfsData("api-data", Map.of("a", "api"));
             b.run("web", "web", webData, Map.of());
@@ -380,7 +380,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void anEngineGoneWhileAStackIsQuiescedFailsTheJobAndTheStackComesBackWithTheEngine() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path data = b.plainData("far-data", Map.of("f", "far"));
             b.run("far", "far", data, Map.of());
             AgentProcess agent = readyAgent(b.host, 1);
@@ -389,14 +389,14 @@ class BackupTest extends RealEngineTest {
             String job = BackupHost.startBackup(agent, "far").get("job").asText();
             b.awaitUploadHeld(agent);
             assertThat(b.host.isRunning("far")).isFalse();
-            podman.stopService();
+            engine.stopService();
             try {
                 b.releaseUploads();
                 JsonNode failed = BackupHost.awaitPhase(agent, job, "done", "failed");
                 assertThat(failed.get("phase").asText()).isEqualTo("failed");
                 assertThat(failed.get("failure").asText()).contains("resume of far failed");
             } finally {
-                podman.startService();
+                engine.startService();
             }
             // The start promise left in the quiesce marker's place brings it back once the engine answers.
             Host.await(java.time.Duration.ofSeconds(90), "far runs again\n" + b.host.agentLogs(),
@@ -409,7 +409,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void twoConcurrentBackupsRunOneAndThePasswordNeverShowsInPs() throws Exception {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path data = b.btrfsData("one-data", Map.of("o", "one"));
             b.run("one", "one", data, Map.of());
             AgentProcess agent = readyAgent(b.host, 1);
@@ -442,7 +442,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void theCliBacksUpListsRestoresAndDoctorSaysHowEachPathIsRead() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path snap = b.btrfsData("snap-data", Map.of("s", "snap"));
             Path plain = b.plainData("plain-data", Map.of("p", "plain"));
             b.run("snappy", "snappy", snap, Map.of());
@@ -469,7 +469,7 @@ class BackupTest extends RealEngineTest {
             assertThat(to.resolve(snap.toString().substring(1)).resolve("s")).hasContent("snap");
 
             dev.lifeline.cli.CliRunner.Run doctor = dev.lifeline.cli.CliRunner.run("doctor", "--data-dir", dataDir,
-                    "--engine", podman.socketUri().toString());
+                    "--engine", engine.socketUri().toString());
             assertThat(doctor.out()).contains("snappy " + snap + ": snapshot by btrfs")
                     .contains("plainy " + plain.toRealPath() + ": stop-mode fallback");
         }
@@ -477,7 +477,7 @@ class BackupTest extends RealEngineTest {
 
     @Test
     void verifyRunsTheStacksCheckOnARestoredCopyAndCatchesACorruptRepository() throws IOException {
-        try (BackupHost b = BackupHost.create(podman, "")) {
+        try (BackupHost b = BackupHost.create(engine, "")) {
             Path data = b.btrfsData("shop-data", Map.of("orders", random(20_000)));
             b.run("shop", "shop", data, Map.of("lifeline.verify", "sh -c 'test -s /data/orders'"));
             AgentProcess agent = readyAgent(b.host, 1);

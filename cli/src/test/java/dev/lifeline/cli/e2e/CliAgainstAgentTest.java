@@ -3,26 +3,25 @@ package dev.lifeline.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.cli.CliRunner;
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.engine.TestEngine;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The CLI against the real agent, found through the data dir alone. */
-class CliAgainstAgentTest {
+/** The CLI against the real agent, found through the data dir alone, on each engine. */
+class CliAgainstAgentTest extends OnEachEngine {
 
     @Test
     void theCliListsStopsStartsAndPlansThroughTheAgent() {
-        try (PodmanService podman = PodmanService.start();
-                Host host = new Host(podman, "recovery:\n  settle-time: 300ms\n")) {
+        try (Host host = new Host(engine, "recovery:\n  settle-time: 300ms\n")) {
             host.create("db", Map.of("lifeline.stack", "db"));
             host.create("app", Map.of("lifeline.stack", "app", "lifeline.depends-on", "db"));
             host.create("proxy", Map.of("lifeline.protected", "true"));
             host.create("odd", Map.of("lifeline.stack", "odd", "lifeline.tier", "high",
                     "lifeline.depends-on", "db,not a name"));
             host.create("selfish", Map.of("lifeline.stack", "selfish"), java.util.List.of("--restart", "on-failure"),
-                    PodmanService.IDLE_COMMAND);
+                    TestEngine.IDLE_COMMAND);
             host.start("db", "app", "proxy", "odd", "selfish");
             AgentProcess agent = host.agent();
             agent.awaitReady(Duration.ofSeconds(90));
@@ -73,10 +72,13 @@ class CliAgainstAgentTest {
             assertThat(events.out()).contains("stack_stopped stack=app").contains("stack_started stack=app");
 
             CliRunner.Run doctor = CliRunner.run("doctor", "--data-dir", dataDir, "--engine",
-                    podman.socketUri().toString());
+                    engine.socketUri().toString());
             assertThat(doctor.code()).as(doctor.out()).isZero();
-            assertThat(doctor.out()).contains("engine").contains("podman").contains("running and ready")
-                    .contains("selfish has restart policy 'on-failure'");
+            assertThat(doctor.out()).contains("engine").contains("running and ready")
+                    .contains("selfish has restart policy 'on-failure'")
+                    .containsPattern("ok +engine +" + kind.product() + " \\d+\\.\\d+\\S* at " + engine.socketUri())
+                    .containsPattern("ok +engine kind +" + kind.id() + ", Docker Engine API 1\\.\\d+: ")
+                    .doesNotContain("live-restore is off");
         }
     }
 }

@@ -3,27 +3,25 @@ package dev.lifeline.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.core.model.ContainerInfo;
-import dev.lifeline.testkit.podman.PodmanService;
 import dev.lifeline.testkit.podman.ProcessResult;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stack made with podman-compose (Debian's 1.0.3, which writes no depends_on label): after a reboot the agent
- * starts its containers in the order of the compose file's depends_on, read through the project's labels.
+ * A stack made with each engine's compose client (podman-compose 1.0.3, docker-compose 1.29: neither writes the
+ * depends_on label): after a reboot the agent starts its containers in the order of the compose file's depends_on,
+ * read through the project's labels.
  */
-class ComposeRecoveryTest {
+class ComposeRecoveryTest extends OnEachEngine {
 
     @Test
-    void aPodmanComposeStackComesBackInComposeDependsOnOrder() throws Exception {
-        try (PodmanService podman = PodmanService.start();
-                Host host = new Host(podman, "recovery:\n  settle-time: 700ms\n")) {
-            String image = podman.busyboxImage();
-            String network = podman.createNetwork("lltest-shop");
+    void aComposeStackComesBackInComposeDependsOnOrder() throws Exception {
+        try (Host host = new Host(engine, "recovery:\n  settle-time: 700ms\n")) {
+            String image = engine.busyboxImage();
+            String network = engine.createNetwork("lltest-shop");
             Path project = Files.createDirectories(host.dir.resolve("shop"));
             // Alphabetical order (api, cache, db) would be wrong: db first, then cache, then api.
             Path file = Files.writeString(project.resolve("docker-compose.yml"), """
@@ -48,8 +46,8 @@ class ComposeRecoveryTest {
                         external: true
                         name: %2$s
                     """.formatted(image, network));
-            ProcessResult up = podman.exec(project, List.of("podman-compose", "-f", file.toString(), "up", "-d"));
-            assertThat(up.exitCode()).as("podman-compose up: %s", up.stderr()).isZero();
+            ProcessResult up = engine.compose(project, file, "up", "-d");
+            assertThat(up.exitCode()).as("compose up: %s", up.stderr()).isZero();
 
             AgentProcess first = host.agent();
             first.awaitReady(Duration.ofSeconds(90));
@@ -71,7 +69,7 @@ class ComposeRecoveryTest {
     }
 
     private static ContainerInfo byService(Host host, String service) {
-        return host.podman.podman("ps", "-a", "--format", "{{.Names}}").lines()
+        return host.engine.cli("ps", "-a", "--format", "{{.Names}}").lines()
                 .map(host::container)
                 .filter(c -> service.equals(c.label("com.docker.compose.service")))
                 .findFirst().orElseThrow(() -> new AssertionError("no container for service " + service));

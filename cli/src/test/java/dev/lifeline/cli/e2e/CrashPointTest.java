@@ -5,27 +5,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeline.agent.fault.HaltingCrashPoints;
 import dev.lifeline.core.fault.CrashPoint;
-import dev.lifeline.testkit.podman.PodmanService;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * kill -9 of the real agent process at every named crash point of recovery, stop and start; after a restart the host
- * converges: the right stacks run, the user's decisions hold, and no operation marker is left open.
+ * kill -9 of the real agent process at every named crash point of recovery, stop and start (on Docker, at those that
+ * leave the engine half way: {@link OnEachEngine#crashPoints}); after a restart the host converges: the right stacks
+ * run, the user's decisions hold, and no operation marker is left open.
  */
-class CrashPointTest extends RealEngineTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CrashPointTest extends OnEachEngine {
     private static final Duration REACH = Duration.ofSeconds(60);
-    static final List<String> RECOVERY_POINTS = CrashPoint.RECOVERY;
-    static final List<String> STOP_POINTS = CrashPoint.STOP;
-    static final List<String> START_POINTS = CrashPoint.START;
+
+    List<String> recoveryPoints() {
+        return crashPoints(CrashPoint.RECOVERY);
+    }
+
+    List<String> stopPoints() {
+        return crashPoints(CrashPoint.STOP);
+    }
+
+    List<String> startPoints() {
+        return crashPoints(CrashPoint.START);
+    }
 
     private static Host hostWithStacks() {
-        Host host = new Host(podman, "recovery:\n  settle-time: 300ms\n");
+        Host host = new Host(engine, "recovery:\n  settle-time: 300ms\n");
         host.create("db", Map.of("lifeline.stack", "db"));
         host.create("app", Map.of("lifeline.stack", "app", "lifeline.depends-on", "db"));
         host.create("web", Map.of("lifeline.stack", "web", "lifeline.depends-on", "app"));
@@ -43,7 +54,7 @@ class CrashPointTest extends RealEngineTest {
     }
 
     @ParameterizedTest(name = "kill -9 at {0}")
-    @FieldSource("RECOVERY_POINTS")
+    @MethodSource("recoveryPoints")
     void recoveryInterruptedAtAnyPointConvergesAfterRestart(String point) {
         try (Host host = hostWithStacks()) {
             AgentProcess first = readyAgent(host);
@@ -63,7 +74,7 @@ class CrashPointTest extends RealEngineTest {
     }
 
     @ParameterizedTest(name = "kill -9 at {0}")
-    @FieldSource("STOP_POINTS")
+    @MethodSource("stopPoints")
     void userStopInterruptedAtAnyPointIsFinishedAfterRestart(String point) {
         try (Host host = hostWithStacks()) {
             readyAgent(host).terminate();
@@ -80,7 +91,7 @@ class CrashPointTest extends RealEngineTest {
     }
 
     @ParameterizedTest(name = "kill -9 at {0}")
-    @FieldSource("START_POINTS")
+    @MethodSource("startPoints")
     void userStartInterruptedAtAnyPointIsFinishedAfterRestart(String point) {
         try (Host host = hostWithStacks()) {
             AgentProcess first = readyAgent(host);

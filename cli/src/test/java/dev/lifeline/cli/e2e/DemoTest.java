@@ -3,6 +3,7 @@ package dev.lifeline.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.cli.demo.Demo;
+import dev.lifeline.core.engine.EngineKind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ class DemoTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         boolean passed;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            passed = new Demo(out, false).run();
+            passed = new Demo(out, EngineKind.PODMAN, false).run();
         }
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertThat(passed).as(printed).isTrue();

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.agent.api.Json;
 import dev.lifeline.agent.engine.DockerEngine;
 import dev.lifeline.core.model.ContainerInfo;
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.engine.TestEngine;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,21 +20,21 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A test host: a private real Podman engine, a boot id the test can change (a simulated reboot), a data dir and
+ * A test host: a private real engine (Podman or Docker), a boot id the test can change (a simulated reboot), a data dir and
  * config for the real agent process, and helpers to read what the engine and the agent say.
  */
 final class Host implements AutoCloseable {
     private static final ObjectMapper JSON = Json.mapper();
-    final PodmanService podman;
+    final TestEngine engine;
     final Path dir;
     final Path dataDir;
     final Path bootId;
     final Path config;
-    private final DockerEngine engine;
+    private final DockerEngine adapter;
     private final List<AgentProcess> agents = new ArrayList<>();
 
-    Host(PodmanService podman, String extraConfig) {
-        this.podman = podman;
+    Host(TestEngine engine, String extraConfig) {
+        this.engine = engine;
         try {
             dir = Files.createTempDirectory("lifeline-e2e-");
             dataDir = dir.resolve("data");
@@ -45,26 +45,26 @@ final class Host implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        engine = new DockerEngine(podman.socketUri());
+        adapter = new DockerEngine(engine.socketUri());
     }
 
     /** Creates a container (not started) with labels and an idle command that exits 143 on SIGTERM. */
     void create(String name, Map<String, String> labels) {
-        create(name, labels, List.of(), PodmanService.IDLE_COMMAND);
+        create(name, labels, List.of(), TestEngine.IDLE_COMMAND);
     }
 
     void create(String name, Map<String, String> labels, List<String> options, List<String> command) {
         List<String> args = new ArrayList<>(List.of("create", "--name", name, "--network", "none"));
         labels.forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
         args.addAll(options);
-        args.add(podman.busyboxImage());
+        args.add(engine.busyboxImage());
         args.addAll(command);
-        podman.podman(args.toArray(String[]::new));
+        engine.cli(args.toArray(String[]::new));
     }
 
     void start(String... names) {
         for (String n : names) {
-            podman.podman("start", n);
+            engine.cli("start", n);
         }
     }
 
@@ -75,7 +75,7 @@ final class Host implements AutoCloseable {
     /** Starts the real agent process; {@code env} may arm a crash point ({@code LIFELINE_CRASH_AT}). */
     AgentProcess agent(Map<String, String> env) {
         AgentProcess a = AgentProcess.start(dataDir,
-                List.of("--engine", podman.socketUri().toString(), "--config", config.toString()), env);
+                List.of("--engine", engine.socketUri().toString(), "--config", config.toString()), env);
         agents.add(a);
         return a;
     }
@@ -83,7 +83,7 @@ final class Host implements AutoCloseable {
     /** A host crash: the agent dies without a word, every container stops, the next boot has a new boot id. */
     void crashAndReboot(AgentProcess agent) {
         agent.kill9();
-        podman.podman("stop", "-a", "-t", "2");
+        engine.stopAll(Duration.ofSeconds(2));
         try {
             Files.writeString(bootId, UUID.randomUUID() + "\n");
         } catch (IOException e) {
@@ -92,7 +92,7 @@ final class Host implements AutoCloseable {
     }
 
     ContainerInfo container(String name) {
-        return engine.inspect(name).orElseThrow(() -> new AssertionError("no container " + name));
+        return adapter.inspect(name).orElseThrow(() -> new AssertionError("no container " + name));
     }
 
     boolean isRunning(String name) {
@@ -154,8 +154,8 @@ final class Host implements AutoCloseable {
     @Override
     public void close() {
         agents.forEach(AgentProcess::close);
-        engine.close();
-        podman.podmanResult("rm", "-af", "-t", "0");
+        adapter.close();
+        engine.removeAllContainers();
         try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -1,26 +1,17 @@
 package dev.lifeline.cli.e2e;
 
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.testkit.engine.TestEngine;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
-/** Tests of the real agent process on one private, real Podman engine per test class. */
+/**
+ * Tests of the real agent process on a private real engine: {@link OnEachEngine} runs them on Podman and on Docker;
+ * a test of what no engine changes starts the one it needs itself.
+ */
 abstract class RealEngineTest {
     /** Generous: a slow machine makes a test slower, never red. */
     static final Duration READY = Duration.ofSeconds(90);
-    static PodmanService podman;
-
-    @BeforeAll
-    static void startEngine() {
-        podman = PodmanService.start();
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        podman.close();
-    }
+    static TestEngine engine;
 
     /** Starts the agent and waits until it is ready and has recorded {@code runningStacks} stacks as running. */
     static AgentProcess readyAgent(Host host, int runningStacks) {

@@ -2,7 +2,8 @@ package dev.lifeline.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.core.engine.EngineKind;
+import dev.lifeline.testkit.engine.TestEngine;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,13 +11,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Bad days: a corrupt journal, an engine that is not there yet, a second agent on the same data dir. */
+/**
+ * Bad days no engine changes: a corrupt journal, a second agent on the same data dir, a full disk. They run on
+ * Podman; an engine that goes away is {@link EngineOutageTest}'s, on both engines.
+ */
 class ResilienceTest extends RealEngineTest {
 
+    @BeforeAll
+    static void startEngine() {
+        engine = TestEngine.start(EngineKind.PODMAN);
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        engine.close();
+    }
+
     private static Host host() {
-        return new Host(podman, "recovery:\n  settle-time: 300ms\n");
+        return new Host(engine, "recovery:\n  settle-time: 300ms\n");
     }
 
     @Test
@@ -46,57 +62,6 @@ class ResilienceTest extends RealEngineTest {
             assertThat(Host.stacks(agent).get("photos").get("inRunningSet").asBoolean())
                     .as("the running set is rebuilt from what runs now").isTrue();
             assertThat(agent.get("/events?limit=50")).contains("journal_rebuilt");
-        }
-    }
-
-    @Test
-    void anAgentStartedBeforeTheEngineWaitsAndRecoversOnceItAnswers() {
-        try (Host host = host()) {
-            host.create("db", Map.of("lifeline.stack", "db"));
-            host.start("db");
-            AgentProcess first = host.agent();
-            first.awaitReady(READY);
-            Host.await(Duration.ofSeconds(30), "db in the running set", () ->
-                    Host.stacks(first).get("db").get("inRunningSet").asBoolean());
-            host.crashAndReboot(first);
-            host.podman.stopService();
-            try {
-                AgentProcess agent = host.agent();
-                Host.await(Duration.ofSeconds(30), "the agent reports that it waits for the engine", () ->
-                        agent.log().contains("event=engine_unreachable"));
-                assertThat(agent.isAlive()).isTrue();
-                Host.await(Duration.ofSeconds(30), "the API answers, not ready without an engine", () ->
-                        status(agent, "/health/ready") == 503);
-                host.podman.startService();
-                agent.awaitReady(READY);
-                assertThat(host.isRunning("db")).isTrue();
-            } finally {
-                if (!host.podman.serviceRunning()) {
-                    host.podman.startService();
-                }
-            }
-        }
-    }
-
-    @Test
-    void theAgentRidesOutTheEngineGoingAwayAndSupervisesAgainWhenItIsBack() {
-        try (Host host = new Host(podman, "recovery:\n  settle-time: 300ms\nsupervision:\n  resync-interval: 1s\n"
-                + "  user-stop-confirm: 2s\n")) {
-            host.create("blog", Map.of("lifeline.stack", "blog"));
-            host.start("blog");
-            AgentProcess agent = readyAgent(host, 1);
-            host.podman.stopService();
-            try {
-                Host.await(Duration.ofSeconds(30), "the agent notices the engine is gone", () ->
-                        agent.log().contains("event=engine_events_lost") || agent.log().contains("event=resync_failed"));
-                assertThat(agent.isAlive()).isTrue();
-            } finally {
-                host.podman.startService();
-            }
-            host.podman.podman("stop", "-t", "5", "blog");
-            Host.await(Duration.ofSeconds(60), "a stop after the engine came back becomes the user's intent", () ->
-                    Host.stacks(agent).get("blog").get("intent").asText().equals("user-stopped"));
-            assertThat(host.isRunning("blog")).isFalse();
         }
     }
 
@@ -144,11 +109,4 @@ class ResilienceTest extends RealEngineTest {
         }
     }
 
-    private static int status(AgentProcess agent, String path) {
-        try {
-            return agent.getStatus(path);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return -1;
-        }
-    }
 }

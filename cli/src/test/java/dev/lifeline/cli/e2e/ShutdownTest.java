@@ -2,7 +2,6 @@ package dev.lifeline.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeline.testkit.podman.PodmanService;
 import dev.lifeline.testkit.process.AgentProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +13,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The agent's own shutdown, and the host's: neither is ever mistaken for the user stopping stacks. */
-class ShutdownTest extends RealEngineTest {
+class ShutdownTest extends OnEachEngine {
 
     private static Host hostWith(String... stacks) {
-        Host host = new Host(podman, "recovery:\n  settle-time: 300ms\nsupervision:\n  resync-interval: 1s\n"
+        Host host = new Host(engine, "recovery:\n  settle-time: 300ms\nsupervision:\n  resync-interval: 1s\n"
                 + "  user-stop-confirm: 2s\n");
         for (String s : stacks) {
             host.create(s, Map.of("lifeline.stack", s));
@@ -47,7 +46,7 @@ class ShutdownTest extends RealEngineTest {
         try (Host host = hostWith("blog", "wiki", "photos")) {
             AgentProcess agent = readyAgent(host, 3);
             // The host goes down: the engine stops every container, then the agent gets its SIGTERM.
-            host.podman.podman("stop", "-a", "-t", "2");
+            host.engine.stopAll(Duration.ofSeconds(2));
             Host.await(Duration.ofSeconds(20), "the agent sees the stops", () ->
                     agent.log().contains("event=external_stop_seen"));
             agent.terminate();

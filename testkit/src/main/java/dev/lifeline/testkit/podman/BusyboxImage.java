@@ -1,5 +1,6 @@
 package dev.lifeline.testkit.podman;
 
+import dev.lifeline.testkit.engine.EngineDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class BusyboxImage {
                 // atomic so a concurrent builder never sees half a tar
                 Files.move(partial, tar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
-                PodmanService.deleteTree(work);
+                EngineDirs.deleteTree(work);
             }
             return tar;
         } catch (IOException e) {

@@ -1,9 +1,9 @@
 package dev.lifeline.testkit.podman;
 
+import dev.lifeline.testkit.engine.TestEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +20,7 @@ public final class PostgresImage {
     public static final String DATA_DIR = "/var/lib/postgresql/data";
     /** Starts a private server on {@code $PGDATA}, runs {@code $VERIFY_SQL}, says how the data was shut down. */
     public static final String VERIFY_COMMAND = "/usr/local/bin/lifeline-pg-verify";
-    /** The image config {@code podman import} gives the rootfs (the same as the script's {@code --import}). */
+    /** The image config the import gives the rootfs (the same as the script's {@code --import}). */
     static final List<String> CHANGES = List.of(
             "CMD [\"/usr/local/bin/lifeline-postgres\"]",
             "ENV PGDATA=" + DATA_DIR,
@@ -71,21 +71,9 @@ public final class PostgresImage {
         return path;
     }
 
-    /** Imports the image into {@code podman}'s storage unless it is there already; returns its name. */
-    public static String importInto(PodmanService podman) {
-        Path tar = ensureBuilt();
-        synchronized (PostgresImage.class) {
-            if (!podman.podmanResult("image", "exists", NAME).ok()) {
-                List<String> args = new ArrayList<>(List.of("import", "--quiet"));
-                for (String change : CHANGES) {
-                    args.add("--change");
-                    args.add(change);
-                }
-                args.add(tar.toString());
-                args.add(NAME);
-                podman.podman(args.toArray(String[]::new));
-            }
-        }
+    /** Imports the image into the engine's storage unless it is there already; returns its name. */
+    public static String importInto(TestEngine engine) {
+        engine.importImage(ensureBuilt(), NAME, CHANGES);
         return NAME;
     }
 }

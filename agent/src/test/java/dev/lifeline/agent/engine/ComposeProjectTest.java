@@ -5,28 +5,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.core.engine.ComposeFiles;
 import dev.lifeline.core.engine.ComposeProject;
 import dev.lifeline.core.model.ContainerInfo;
-import dev.lifeline.testkit.podman.PodmanService;
+import dev.lifeline.core.engine.EngineKind;
+import dev.lifeline.testkit.engine.TestEngine;
 import dev.lifeline.testkit.podman.ProcessResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** A podman-compose project as Lifeline sees it: labels on the containers, depends_on from the files. */
-class PodmanComposeTest {
+/**
+ * A compose project made by each engine's real compose client (podman-compose 1.0.3; docker-compose 1.29, compose v1)
+ * as Lifeline sees it: labels on the containers, depends_on from the files.
+ */
+class ComposeProjectTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void composeLabelsPointAtFilesThatGiveTheDependencies() throws Exception {
-        try (PodmanService podman = PodmanService.start(); DockerEngine engine = new DockerEngine(podman.socketUri())) {
-            String image = podman.busyboxImage();
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(EngineKind.class)
+    void composeLabelsPointAtFilesThatGiveTheDependencies(EngineKind kind) throws Exception {
+        try (TestEngine real = TestEngine.start(kind); DockerEngine engine = new DockerEngine(real.socketUri())) {
+            String image = real.busyboxImage();
             // podman-compose 1.0.3 always adds --net <project>_default, which network_mode: none rejects;
-            // an external network with a random subnet keeps concurrent test runs apart
-            String network = podman.createNetwork("lltest-net");
+            // an external network with a random subnet keeps concurrent test runs apart (on both engines)
+            String network = real.createNetwork("lltest-net");
             Path project = Files.createDirectories(tmp.resolve("shop"));
             Path file = Files.writeString(project.resolve("docker-compose.yml"), """
                     services:
@@ -44,8 +50,8 @@ class PodmanComposeTest {
                         name: %2$s
                     """.formatted(image, network));
 
-            ProcessResult up = podman.exec(project, List.of("podman-compose", "-f", file.toString(), "up", "-d"));
-            assertThat(up.exitCode()).as("podman-compose up: %s", up.stderr()).isZero();
+            ProcessResult up = real.compose(project, file, "up", "-d");
+            assertThat(up.exitCode()).as("compose up: %s", up.stderr()).isZero();
 
             List<ContainerInfo> containers = engine.listContainers().stream()
                     .filter(c -> "shop".equals(c.label("com.docker.compose.project"))).toList();
