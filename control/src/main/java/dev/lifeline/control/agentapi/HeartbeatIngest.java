@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Per batch, a constant number of statements: the hosts' reports (last_heartbeat_at and agent_version always; the
  * report jsonb, and report_seq + 1, only when the report differs from the stored one by its SHA-256, or the host
  * was unreachable: a quiet host's heartbeat is not news for the monitor, and its report is not parsed, compressed
- * and written again; an unreachable host becomes online), the audit events and notifications of the
+ * and written again; the stacks that changed are added to the host's change list, so that the monitor compares
+ * only those; an unreachable host becomes online, its change list unknown), the audit events and notifications of the
  * hosts that came back, the command results (done or failed, audited), and the hosts' open commands (delivered).
  * A batch that fails is written again one heartbeat at a time, so one bad heartbeat fails alone.
  */
@@ -313,6 +314,9 @@ public final class HeartbeatIngest implements AutoCloseable {
                     report = CASE WHEN old.changed THEN CAST(r.report AS jsonb) ELSE h.report END,
                     report_sha256 = r.sha,
                     report_seq = h.report_seq + CASE WHEN old.changed OR old.status = 'unreachable' THEN 1 ELSE 0 END,
+                    report_changes = CASE WHEN old.status = 'unreachable' THEN NULL
+                        WHEN old.changed THEN report_changes_after(h.report_changes, h.report, CAST(r.report AS jsonb))
+                        ELSE h.report_changes END,
                     last_heartbeat_at = :now, agent_version = coalesce(r.version, h.agent_version),
                     status = CASE WHEN old.status = 'unreachable' THEN 'online' ELSE h.status END,
                     status_since = CASE WHEN old.status = 'unreachable' THEN :now ELSE h.status_since END

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <li>decide the passive rule: {@link SilenceGuard} over every tracked host (failover grace, mass silence);
  *   <li>read where the records and the reports of the hosts to plan differ ({@link MonitorReads#differences}: a
  *       settled row its report lists with the same status and detail cannot change a plan, so PostgreSQL leaves it
- *       out and the pass ships the changes, not the fleet), and the active workloads of the hosts going silent;
+ *       out and the pass ships the changes, not the fleet; of a host whose change list is known, only the stacks
+ *       on it and the rows not settled are compared), and the active workloads of the hosts going silent;
  *   <li>decide the active rules: {@link HostReconciler} for each host to plan (destructive actions held during a
  *       mass silence);
  *   <li>apply ({@link PlanExecutor}: one compare-and-set statement per kind of action, audit included);
@@ -135,7 +136,8 @@ public final class MonitorPass {
                 toPlan.add(host);
             }
         }
-        Map<UUID, HostDifferences> differences = MonitorReads.differences(handle, readable(toPlan));
+        Map<UUID, HostDifferences> differences = MonitorReads.differences(handle, readable(toPlan),
+                compareAll(toPlan));
         Map<UUID, List<WorkloadRow>> active = MonitorReads.activeWorkloadsOf(handle, goingSilent);
 
         List<MonitorAction> actions = new ArrayList<>(verdict.actions());
@@ -162,6 +164,16 @@ public final class MonitorPass {
             rowsRead += rows.size();
         }
         return new Outcome(now, leaseState, hosts.size(), toPlan.size(), rowsRead, applied, verdict.hold());
+    }
+
+    private static List<UUID> compareAll(List<HostRow> hosts) {
+        List<UUID> ids = new ArrayList<>();
+        for (HostRow host : hosts) {
+            if (host.compareAll()) {
+                ids.add(host.id());
+            }
+        }
+        return ids;
     }
 
     private static List<UUID> readable(List<HostRow> hosts) {

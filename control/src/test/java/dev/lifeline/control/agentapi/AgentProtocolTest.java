@@ -174,6 +174,33 @@ class AgentProtocolTest {
     }
 
     @Test
+    void aChangedReportAddsItsChangedStacksToTheHostsChangeListAndAHostBackIsComparedWhole() {
+        RegisterResponse joined = join("node-1");
+        UUID host = UUID.fromString(joined.hostId());
+        client.heartbeat(joined.hostToken(), new Heartbeat(1, "1.0", REPORT, List.of()));
+        assertThat(fleet.reportChanges(host)).as("nothing to compare the first report with").isNull();
+        fleet.reconciled(host);
+
+        List<ReportedStack> webStopped = List.of(new ReportedStack("web", "stopped", "stopped by the user"),
+                REPORT.get(1));
+        client.heartbeat(joined.hostToken(), new Heartbeat(2, "1.0", webStopped, List.of()));
+        assertThat(fleet.reportChanges(host)).containsExactly("web");
+        client.heartbeat(joined.hostToken(), new Heartbeat(3, "1.0", webStopped, List.of()));
+        assertThat(fleet.reportChanges(host)).as("the same report again").containsExactly("web");
+
+        List<ReportedStack> dbGoneCacheNew = List.of(webStopped.get(0),
+                new ReportedStack("cache", "running", "1/1 containers up"));
+        client.heartbeat(joined.hostToken(), new Heartbeat(4, "1.0", dbGoneCacheNew, List.of()));
+        assertThat(fleet.reportChanges(host)).as("added to what the monitor has not reconciled yet")
+                .containsExactlyInAnyOrder("web", "cache", "db");
+
+        fleet.reconciled(host);
+        fleet.setHostStatus(host, "unreachable");
+        client.heartbeat(joined.hostToken(), new Heartbeat(5, "1.0", dbGoneCacheNew, List.of()));
+        assertThat(fleet.reportChanges(host)).as("what happened during the silence is not known").isNull();
+    }
+
+    @Test
     void anotherReplicaHearsOfAHostBackThroughTheNotification() {
         try (ControlPlaneServer other = ControlPlaneServer.replica(server.db(), Duration.ofSeconds(30), "replica-b")) {
             RegisterResponse joined = join("node-1");

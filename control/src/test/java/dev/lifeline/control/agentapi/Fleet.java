@@ -56,6 +56,21 @@ public record Fleet(Database db) {
                 + "agent_version, last_heartbeat_at FROM hosts WHERE id = :h").bind("h", host).mapToMap().one());
     }
 
+    /** The host's change list (stacks whose report changed since the monitor reconciled it); null when unknown. */
+    public List<String> reportChanges(UUID host) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT report_changes FROM hosts WHERE id = :h")
+                .bind("h", host).map((rs, ctx) -> {
+                    java.sql.Array names = rs.getArray(1);
+                    return names == null ? null : List.of((String[]) names.getArray());
+                }).one());
+    }
+
+    /** As the monitor leaves a host it reconciled: its change list empty. */
+    public void reconciled(UUID host) {
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE hosts SET report_changes = '{}', reconciled_seq = report_seq "
+                + "WHERE id = :h").bind("h", host).execute());
+    }
+
     public Map<String, Object> command(UUID id) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT state, error, delivered_at, finished_at FROM commands "
                 + "WHERE id = :id").bind("id", id).mapToMap().one());

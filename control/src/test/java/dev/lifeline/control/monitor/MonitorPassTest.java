@@ -69,8 +69,37 @@ class MonitorPassTest {
                 AuditEvent::after, AuditEvent::actor)
                 .containsExactly(tuple("db", MonitorWrites.SETTLED, "running", "stopped", "a"));
         assertThat(fleet.reconciledSeq(host)).isEqualTo(1);
+        assertThat(fleet.reportChanges(host)).as("its change list reconciled").isEmpty();
         assertThat(second.planned()).isZero();
         assertThat(second.workloadsRead()).isZero();
+    }
+
+    @Test
+    void ofAHostWithNewsOnlyTheChangedStacksAreComparedUnlessTheHostIsDueThenAllAre() {
+        UUID host = fleet.host(team, HostStatus.ONLINE, T0);
+        long app = fleet.workload(host, "app", WorkloadStatus.RUNNING, LONG_AGO);
+        long db2 = fleet.workload(host, "db", WorkloadStatus.RUNNING, LONG_AGO);
+        fleet.report(host, T0, new ReportedWorkload("app", WorkloadStatus.RUNNING, null),
+                new ReportedWorkload("db", WorkloadStatus.RUNNING, null));
+        leaseAllTo("a");
+        pass("a", T0.plusSeconds(1));
+        assertThat(fleet.reportChanges(host)).isEmpty();
+        // a record that drifts from an unchanged report with no transient status between (no path of the product
+        // writes one: this stands for what a lost race leaves, which makes the host due)
+        db.jdbi().useHandle(h -> h.execute("UPDATE workloads SET status = 'paused' WHERE name = 'db'"));
+
+        fleet.report(host, T0.plusSeconds(5), new ReportedWorkload("app", WorkloadStatus.PAUSED, null),
+                new ReportedWorkload("db", WorkloadStatus.RUNNING, null));
+        assertThat(fleet.reportChanges(host)).containsExactly("app");
+        PassResult changed = pass("a", T0.plusSeconds(11));
+
+        assertThat(changed.workloadsRead()).as("app's row only").isEqualTo(1);
+        assertThat(fleet.status(app)).isEqualTo(WorkloadStatus.PAUSED);
+        assertThat(fleet.status(db2)).as("off the change list").isEqualTo(WorkloadStatus.PAUSED);
+
+        db.jdbi().useHandle(h -> h.execute("UPDATE hosts SET next_check_at = '2026-12-06T12:00:15Z'"));
+        pass("a", T0.plusSeconds(21));
+        assertThat(fleet.status(db2)).as("a due host is compared whole").isEqualTo(WorkloadStatus.RUNNING);
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -54,13 +55,15 @@ class PlanOfDifferencesTest {
             for (int i = 0; i < 150; i++) {
                 hosts.add(generate(fleet, team, random));
             }
+            // hosts whose change list is unknown (never reconciled): compared whole
             Map<UUID, HostDifferences> differences = db.jdbi().inTransaction(
-                    h -> MonitorReads.differences(h, hosts.stream().map(Generated::id).toList()));
+                    h -> MonitorReads.differences(h, hosts.stream().map(Generated::id).toList(), List.of()));
 
             int actions = 0;
             for (Generated host : hosts) {
                 HostRow row = new HostRow(host.id(), team, HostStatus.ONLINE, NOW.minusSeconds(3600), host.heardAt(),
-                        NOW.minusSeconds(7200), NOW.minusSeconds(7200), 1, 0, null, true, HostRow.Report.READABLE);
+                        NOW.minusSeconds(7200), NOW.minusSeconds(7200), 1, 0, null, true, HostRow.Report.READABLE,
+                        true);
                 HostReport whole = new HostReport(1, host.heardAt(), host.report());
                 for (boolean holding : List.of(false, true)) {
                     HostPlan expected = HostReconciler.plan(row.view(), host.rows(), whole, NOW, RULES, holding);
@@ -79,6 +82,80 @@ class PlanOfDifferencesTest {
             TestFleet.closeAndDrop(db);
         }
     }
+
+    /**
+     * Of a host whose change list is known, only the stacks on it and the rows not settled are compared. Given a list
+     * that holds every stack whose settled row and report differ (what the ingest's lists hold since the host was
+     * last reconciled, when the two matched), plus any others, the plan is still exactly that of the whole host; a
+     * host the pass must compare whole ({@code compareAll}) is, whatever its list says.
+     */
+    @Test
+    void planningOnlyTheChangedStacksGivesThePlanOfTheWholeHost() {
+        Random random = new Random(6122026);
+        Database db = TestDatabases.fresh();
+        try {
+            TestFleet fleet = new TestFleet(db);
+            long team = fleet.team("default");
+            List<Generated> hosts = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                Generated host = generate(fleet, team, random);
+                List<String> changes = new ArrayList<>(settledDifferences(host));
+                for (String name : NAMES) {
+                    if (!changes.contains(name) && random.nextInt(5) == 0) {
+                        changes.add(name); // a stack that changed and changed back: harmless
+                    }
+                }
+                fleet.setReportChanges(host.id(), changes);
+                hosts.add(host);
+            }
+            List<UUID> ids = hosts.stream().map(Generated::id).toList();
+            Map<UUID, HostDifferences> restricted = db.jdbi().inTransaction(
+                    h -> MonitorReads.differences(h, ids, List.of()));
+            Map<UUID, HostDifferences> whole = db.jdbi().inTransaction(
+                    h -> MonitorReads.differences(h, ids, ids));
+
+            int actions = 0;
+            for (Generated host : hosts) {
+                HostRow row = new HostRow(host.id(), team, HostStatus.ONLINE, NOW.minusSeconds(3600), host.heardAt(),
+                        NOW.minusSeconds(7200), NOW.minusSeconds(7200), 1, 0, null, true, HostRow.Report.READABLE,
+                        false);
+                HostReport report = new HostReport(1, host.heardAt(), host.report());
+                for (boolean holding : List.of(false, true)) {
+                    HostPlan expected = HostReconciler.plan(row.view(), host.rows(), report, NOW, RULES, holding);
+                    for (Map<UUID, HostDifferences> differences : List.of(restricted, whole)) {
+                        HostPlan planned = MonitorPass.plan(row, differences.getOrDefault(host.id(),
+                                HostDifferences.none()), NOW, RULES, holding);
+                        assertThat(planned).as("host %s, holding %s: rows %s, report %s", host.id(), holding,
+                                host.rows(), host.report()).isEqualTo(expected);
+                    }
+                    actions += expected.actions().size();
+                }
+            }
+            assertThat(actions).as("the generated hosts exercise the rules").isGreaterThan(300);
+        } finally {
+            TestFleet.closeAndDrop(db);
+        }
+    }
+
+    /** The stacks the whole comparison keeps for a reason other than a row that is not settled. */
+    private static List<String> settledDifferences(Generated host) {
+        List<String> names = new ArrayList<>();
+        for (String name : NAMES) {
+            WorkloadRecord row = host.rows().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+            ReportedWorkload listed = host.report().stream().filter(r -> r.name().equals(name)).findFirst()
+                    .orElse(null);
+            if (row == null && listed == null) {
+                continue;
+            }
+            boolean same = row != null && listed != null && row.status() == listed.status()
+                    && Objects.equals(row.detail(), listed.detail());
+            if (!same && (row == null || !row.status().isTransient() && row.status() != WorkloadStatus.MISSING)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
 
     private static Generated generate(TestFleet fleet, long team, Random random) {
         Instant heard = NOW.minusSeconds(random.nextInt(30));

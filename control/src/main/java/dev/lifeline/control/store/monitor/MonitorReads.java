@@ -44,12 +44,14 @@ public final class MonitorReads {
                            h.status <> 'unreachable'
                                AND (h.report_seq > h.reconciled_seq OR h.next_check_at <= :now
                                     OR h.id IN (SELECT host_id FROM in_flight) OR l.acquired_at > :takenAfter)
-                               AS needs_plan
+                               AS needs_plan,
+                           h.report_changes IS NULL OR h.next_check_at <= :now OR l.acquired_at > :takenAfter
+                               AS compare_all
                     FROM leases l JOIN hosts h ON h.id = l.host_id
                     WHERE l.holder = :me AND l.expires_at > :now
                 )
                 SELECT id, team_id, status, status_since, last_heartbeat_at, registered_at, tracked_since, report_seq,
-                       reconciled_seq, next_check_at, needs_plan,
+                       reconciled_seq, next_check_at, needs_plan, compare_all,
                        -- only the reports to plan from are opened (each is a few kB, stored out of line)
                        CASE WHEN report IS NULL THEN 'none'
                             WHEN NOT needs_plan THEN 'readable'
@@ -64,30 +66,43 @@ public final class MonitorReads {
                         SqlTime.read(rs, "last_heartbeat_at"), SqlTime.read(rs, "registered_at"),
                         SqlTime.read(rs, "tracked_since"), rs.getLong("report_seq"), rs.getLong("reconciled_seq"),
                         SqlTime.read(rs, "next_check_at"), rs.getBoolean("needs_plan"),
-                        HostRow.Report.valueOf(rs.getString("report").toUpperCase(Locale.ROOT))))
+                        HostRow.Report.valueOf(rs.getString("report").toUpperCase(Locale.ROOT)),
+                        rs.getBoolean("compare_all")))
                 .list();
     }
 
     /**
      * Where each host's records and latest report disagree ({@link HostDifferences}), computed by PostgreSQL: the
      * report's stacks (jsonb) full-joined with the host's workload rows, the exact settled matches left out, so
-     * that a pass ships and plans the changes rather than the fleet. The hosts must have a readable report (a jsonb
-     * array). A host with no difference is absent from the map.
+     * that a pass ships and plans the changes rather than the fleet. For a host of {@code hosts} not in
+     * {@code compareAll}, only the stacks on its change list ({@code hosts.report_changes}: those whose report
+     * changed since it was last reconciled) and its rows that are not settled are compared: a settled row of any
+     * other stack matched its report when the host was last reconciled, and neither has changed since (a person's
+     * command makes a row transient; a write that lost a race makes the host due, and due hosts are compared whole).
+     * The hosts must have a readable report (a jsonb array). A host with no difference is absent from the map.
      */
-    public static Map<UUID, HostDifferences> differences(Handle handle, Collection<UUID> hosts) {
+    public static Map<UUID, HostDifferences> differences(Handle handle, Collection<UUID> hosts,
+            Collection<UUID> compareAll) {
         Map<UUID, HostDifferences> byHost = new HashMap<>();
         if (hosts.isEmpty()) {
             return byHost;
         }
-        // the join's hash table holds every row of the batch: keep it in memory rather than in temp files
+        // the join's hash table may hold every row of the batch: keep it in memory rather than in temp files
         handle.execute("SET LOCAL work_mem = '" + JOIN_MEMORY + "'");
         handle.createQuery("""
-                WITH listed AS (
-                    SELECT h.id AS host_id, e.name, e.status, e.detail
-                    FROM hosts h, jsonb_to_recordset(h.report) AS e(name text, status text, detail text)
-                    WHERE h.id = ANY(:hosts) AND jsonb_typeof(h.report) = 'array'
+                WITH scope AS (
+                    SELECT id, report, CASE WHEN id = ANY(:all) THEN NULL ELSE report_changes END AS changes
+                    FROM hosts WHERE id = ANY(:hosts) AND jsonb_typeof(report) = 'array'
                 ), recorded AS (
-                    SELECT id, host_id, name, status, status_since, detail FROM workloads WHERE host_id = ANY(:hosts)
+                    SELECT w.id, w.host_id, w.name, w.status, w.status_since, w.detail
+                    FROM workloads w JOIN scope s ON s.id = w.host_id
+                    WHERE s.changes IS NULL OR w.name = ANY(s.changes)
+                       OR w.status NOT IN ('running', 'paused', 'stopped', 'error')
+                ), listed AS (
+                    SELECT s.id AS host_id, e.name, e.status, e.detail
+                    FROM scope s, jsonb_to_recordset(s.report) AS e(name text, status text, detail text)
+                    WHERE s.changes IS NULL OR e.name = ANY(s.changes)
+                       OR EXISTS (SELECT 1 FROM recorded r WHERE r.host_id = s.id AND r.name = e.name)
                 )
                 SELECT coalesce(w.host_id, l.host_id) AS host_id, w.id, w.name, w.status, w.status_since, w.detail,
                        l.name AS listed_name, l.status AS listed_status, l.detail AS listed_detail,
@@ -100,6 +115,7 @@ public final class MonitorReads {
                    OR w.detail IS DISTINCT FROM l.detail
                 """)
                 .bindArray("hosts", UUID.class, hosts)
+                .bindArray("all", UUID.class, compareAll)
                 .map((rs, ctx) -> {
                     UUID host = rs.getObject("host_id", UUID.class);
                     HostDifferences d = byHost.computeIfAbsent(host, k -> HostDifferences.empty());

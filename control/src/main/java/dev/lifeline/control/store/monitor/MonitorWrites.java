@@ -259,10 +259,13 @@ public final class MonitorWrites {
         return handle.createUpdate("""
                 UPDATE hosts h SET reconciled_seq = greatest(h.reconciled_seq, i.seq),
                     next_check_at = CASE WHEN h.next_check_at IS NOT DISTINCT FROM i.seen THEN i.next
-                                         ELSE least(h.next_check_at, i.next) END
+                                         ELSE least(h.next_check_at, i.next) END,
+                    -- the changes read are reconciled; those of a report that came since stay
+                    report_changes = CASE WHEN h.report_seq = i.seq THEN '{}' ELSE h.report_changes END
                 FROM unnest(:hosts::uuid[], :seqs::bigint[], :seen::timestamptz[], :next::timestamptz[])
                     AS i(id, seq, seen, next)
-                WHERE h.id = i.id AND (h.reconciled_seq < i.seq OR h.next_check_at IS DISTINCT FROM i.next)
+                WHERE h.id = i.id AND (h.reconciled_seq < i.seq OR h.next_check_at IS DISTINCT FROM i.next
+                                       OR (h.report_seq = i.seq AND h.report_changes IS DISTINCT FROM '{}'))
                 """)
                 .bindArray("hosts", UUID.class, map(hosts, Reconciled::host))
                 .bindArray("seqs", Long.class, map(hosts, Reconciled::reportSeq))

@@ -91,7 +91,8 @@ public final class TestFleet {
     /** A heartbeat as the ingest stores it: the full report, a new sequence (news for the monitor), the time. */
     public void report(UUID host, Instant at, ReportedWorkload... stacks) {
         db.jdbi().useHandle(h -> h.createUpdate("""
-                UPDATE hosts SET report = cast(:report AS jsonb), report_seq = report_seq + 1, last_heartbeat_at = :at
+                UPDATE hosts SET report = cast(:report AS jsonb), report_seq = report_seq + 1, last_heartbeat_at = :at,
+                    report_changes = report_changes_after(report_changes, report, cast(:report AS jsonb))
                 WHERE id = :host
                 """)
                 .bind("host", host).bind("report", json(stacks)).bind("at", SqlTime.at(at)).execute());
@@ -105,7 +106,7 @@ public final class TestFleet {
         db.jdbi().useTransaction(h -> {
             h.createUpdate("""
                     UPDATE hosts SET status = 'online', status_since = :at, report = cast(:report AS jsonb),
-                        report_seq = report_seq + 1, last_heartbeat_at = :at
+                        report_seq = report_seq + 1, last_heartbeat_at = :at, report_changes = NULL
                     WHERE id = :host
                     """)
                     .bind("host", host).bind("report", json(stacks)).bind("at", SqlTime.at(at)).execute();
@@ -117,7 +118,9 @@ public final class TestFleet {
     public void comesBackUnchanged(UUID host, Instant at) {
         db.jdbi().useTransaction(h -> {
             h.createUpdate("""
-                    UPDATE hosts SET status = 'online', status_since = :at, last_heartbeat_at = :at WHERE id = :host
+                    UPDATE hosts SET status = 'online', status_since = :at, last_heartbeat_at = :at,
+                        report_changes = NULL
+                    WHERE id = :host
                     """).bind("host", host).bind("at", SqlTime.at(at)).execute();
             HostBack.announce(h, host, at);
         });
@@ -131,6 +134,21 @@ public final class TestFleet {
                 """)
                 .bind("id", workload).bind("from", from.wireName()).bind("to", to.wireName())
                 .bind("at", SqlTime.at(at)).execute()) == 1;
+    }
+
+    /** Sets the host's change list (the stacks whose report changed since it was last reconciled). */
+    public void setReportChanges(UUID host, List<String> names) {
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE hosts SET report_changes = :names WHERE id = :host")
+                .bind("host", host).bind("names", names.toArray(String[]::new)).execute());
+    }
+
+    /** The host's change list; null when unknown. */
+    public List<String> reportChanges(UUID host) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT report_changes FROM hosts WHERE id = :id")
+                .bind("id", host).map((rs, ctx) -> {
+                    java.sql.Array names = rs.getArray(1);
+                    return names == null ? null : List.of((String[]) names.getArray());
+                }).one());
     }
 
     public long reconciledSeq(UUID host) {
@@ -158,12 +176,12 @@ public final class TestFleet {
         return db.jdbi().inTransaction(h -> {
             List<UUID> ids = h.createQuery("""
                     INSERT INTO hosts (id, team_id, hostname, status, status_since, registered_at, last_heartbeat_at,
-                                       report, report_seq, reconciled_seq)
+                                       report, report_seq, reconciled_seq, report_changes)
                     SELECT gen_random_uuid(), :team, 'seeded-' || n, 'online', :at, :at, :at,
                            (SELECT jsonb_agg(jsonb_build_object('name', 'w' || w, 'status', 'running',
                                                                 'detail', 'up'))
                             FROM generate_series(0, :workloads - 1) w),
-                           1, 1
+                           1, 1, '{}'
                     FROM generate_series(1, :hosts) n
                     RETURNING id
                     """)
@@ -186,12 +204,13 @@ public final class TestFleet {
      */
     public void twoChangesOn(List<UUID> hosts, Instant at) {
         db.jdbi().useHandle(h -> h.createUpdate("""
-                UPDATE hosts SET report = (
-                        SELECT jsonb_agg(CASE WHEN e->>'name' = 'w1' THEN jsonb_set(e, '{status}', '"paused"')
-                                              ELSE e END)
-                        FROM jsonb_array_elements(report) e WHERE e->>'name' <> 'w0'),
-                    report_seq = report_seq + 1, last_heartbeat_at = :at
-                WHERE id = ANY(:ids)
+                UPDATE hosts SET report = n.report, report_seq = report_seq + 1, last_heartbeat_at = :at,
+                    report_changes = report_changes_after(report_changes, hosts.report, n.report)
+                FROM (SELECT h.id, (SELECT jsonb_agg(CASE WHEN e->>'name' = 'w1'
+                                                          THEN jsonb_set(e, '{status}', '"paused"') ELSE e END)
+                                    FROM jsonb_array_elements(h.report) e WHERE e->>'name' <> 'w0') AS report
+                      FROM hosts h WHERE h.id = ANY(:ids)) n
+                WHERE hosts.id = n.id
                 """)
                 .bindArray("ids", UUID.class, hosts).bind("at", SqlTime.at(at)).execute());
     }
