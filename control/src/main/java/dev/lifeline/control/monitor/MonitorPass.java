@@ -24,7 +24,6 @@ import dev.lifeline.core.fleet.SilenceVerdict;
 import dev.lifeline.core.fleet.WorkloadRecord;
 import dev.lifeline.core.fleet.WorkloadStatus;
 import dev.lifeline.core.log.KeyValues;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * trips whatever the fleet's size:
  * <ol>
  *   <li>keep the leases ({@link HostLeases#keep}: renewed, their row locks held until the commit, fair share taken);
- *   <li>read every tracked host, and which need planning (news, a due deadline, a change a person started since
- *       the previous pass, a lease taken since the previous pass: at a replica's first pass, every host);
+ *   <li>read every tracked host, and which need planning (news, a due deadline: a grace period ran out or a
+ *       person's command started a change, a lease taken since the previous pass: at a replica's first pass, every
+ *       host);
  *   <li>decide the passive rule: {@link SilenceGuard} over every tracked host (failover grace, mass silence);
  *   <li>read where the records and the reports of the hosts to plan differ ({@link MonitorReads#differences}: a
  *       settled row its report lists with the same status and detail cannot change a plan, so PostgreSQL leaves it
@@ -61,12 +61,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MonitorPass {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorPass.class);
-    /**
-     * How far back, before the previous pass, a transient status written by a person is looked for: the other
-     * replicas' clocks may lag this one's by up to this much.
-     */
-    static final Duration CLOCK_SKEW_MARGIN = Duration.ofSeconds(10);
-
     private final Jdbi jdbi;
     private final HostLeases leases;
     private final MonitorRules rules;
@@ -114,7 +108,7 @@ public final class MonitorPass {
         LeaseState leaseState = leases.keep(handle, now);
         Instant takenAfter = previousPass == null ? Instant.EPOCH : previousPass;
         List<HostRow> hosts = MonitorReads.trackedHosts(handle, leases.replica().id(), leases.replica().startedAt(),
-                now, takenAfter.minus(CLOCK_SKEW_MARGIN), takenAfter);
+                now, takenAfter);
 
         List<HostView> views = new ArrayList<>(hosts.size());
         Map<UUID, HostStatus> statuses = new HashMap<>();

@@ -25,25 +25,21 @@ public final class MonitorReads {
 
     /**
      * Every host this replica holds a live lease for (the silence guard takes its census of them all), each with
-     * whether it needs planning now: news (a report not reconciled yet), a due deadline (a grace period ran out), a
-     * workload that took a transient status after {@code changedSince} (a user's command started a change, which
-     * brings no report), or a lease taken after {@code takenAfter} (a host this replica did not watch before: what
-     * happened meanwhile is looked at once).
+     * whether it needs planning now: news (a report not reconciled yet), a due deadline (a grace period ran out, or a
+     * person's command started a change, which brings no report: the command queue makes the host due), or a lease
+     * taken after {@code takenAfter} (a host this replica did not watch before: what happened meanwhile is looked at
+     * once).
      */
     public static List<HostRow> trackedHosts(Handle handle, String replicaId, Instant replicaStartedAt, Instant now,
-            Instant changedSince, Instant takenAfter) {
+            Instant takenAfter) {
         return handle.createQuery("""
-                WITH in_flight AS (
-                    SELECT DISTINCT host_id FROM workloads
-                    WHERE status IN ('starting', 'stopping', 'pausing', 'resuming', 'snapshotting')
-                      AND status_since > :changedSince
-                ), tracked AS (
+                WITH tracked AS (
                     SELECT h.id, h.team_id, h.status, h.status_since, h.last_heartbeat_at, h.registered_at,
                            greatest(l.acquired_at, :startedAt) AS tracked_since, h.report_seq, h.reconciled_seq,
                            h.next_check_at, h.report,
                            h.status <> 'unreachable'
                                AND (h.report_seq > h.reconciled_seq OR h.next_check_at <= :now
-                                    OR h.id IN (SELECT host_id FROM in_flight) OR l.acquired_at > :takenAfter)
+                                    OR l.acquired_at > :takenAfter)
                                AS needs_plan,
                            h.report_changes IS NULL OR h.next_check_at <= :now OR l.acquired_at > :takenAfter
                                AS compare_all
@@ -60,7 +56,7 @@ public final class MonitorReads {
                 FROM tracked
                 """)
                 .bind("me", replicaId).bind("startedAt", SqlTime.at(replicaStartedAt)).bind("now", SqlTime.at(now))
-                .bind("changedSince", SqlTime.at(changedSince)).bind("takenAfter", SqlTime.at(takenAfter))
+                .bind("takenAfter", SqlTime.at(takenAfter))
                 .map((rs, ctx) -> new HostRow(rs.getObject("id", UUID.class), rs.getLong("team_id"),
                         HostStatus.fromWire(rs.getString("status")), SqlTime.read(rs, "status_since"),
                         SqlTime.read(rs, "last_heartbeat_at"), SqlTime.read(rs, "registered_at"),
@@ -93,16 +89,23 @@ public final class MonitorReads {
                 WITH scope AS (
                     SELECT id, report, CASE WHEN id = ANY(:all) THEN NULL ELSE report_changes END AS changes
                     FROM hosts WHERE id = ANY(:hosts) AND jsonb_typeof(report) = 'array'
+                ), wanted AS (
+                    -- of the hosts with a change list: the stacks on it, and those of the rows not settled (found
+                    -- through the partial index workloads_unsettled), looked up by name rather than scanned
+                    SELECT s.id AS host_id, c.name FROM scope s, unnest(s.changes) AS c(name)
+                    UNION
+                    SELECT w.host_id, w.name FROM workloads w JOIN scope s ON s.id = w.host_id
+                    WHERE s.changes IS NOT NULL AND w.status NOT IN ('running', 'paused', 'stopped', 'error')
                 ), recorded AS (
                     SELECT w.id, w.host_id, w.name, w.status, w.status_since, w.detail
-                    FROM workloads w JOIN scope s ON s.id = w.host_id
-                    WHERE s.changes IS NULL OR w.name = ANY(s.changes)
-                       OR w.status NOT IN ('running', 'paused', 'stopped', 'error')
+                    FROM workloads w JOIN scope s ON s.id = w.host_id WHERE s.changes IS NULL
+                    UNION ALL
+                    SELECT w.id, w.host_id, w.name, w.status, w.status_since, w.detail
+                    FROM wanted x JOIN workloads w ON w.host_id = x.host_id AND w.name = x.name
                 ), listed AS (
                     SELECT s.id AS host_id, e.name, e.status, e.detail
                     FROM scope s, jsonb_to_recordset(s.report) AS e(name text, status text, detail text)
-                    WHERE s.changes IS NULL OR e.name = ANY(s.changes)
-                       OR EXISTS (SELECT 1 FROM recorded r WHERE r.host_id = s.id AND r.name = e.name)
+                    WHERE s.changes IS NULL OR (s.id, e.name) IN (SELECT host_id, name FROM wanted)
                 )
                 SELECT coalesce(w.host_id, l.host_id) AS host_id, w.id, w.name, w.status, w.status_since, w.detail,
                        l.name AS listed_name, l.status AS listed_status, l.detail AS listed_detail,

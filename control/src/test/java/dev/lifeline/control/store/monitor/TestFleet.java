@@ -2,6 +2,7 @@ package dev.lifeline.control.store.monitor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeline.control.command.CommandRows;
 import dev.lifeline.control.monitor.HostBack;
 import dev.lifeline.control.store.Database;
 import dev.lifeline.control.store.DatabaseUrl;
@@ -126,14 +127,22 @@ public final class TestFleet {
         });
     }
 
-    /** A user's command as the API writes it: the workload's transient status, compare-and-set on its status. */
+    /**
+     * A user's command as the API writes it: the workload's transient status, compare-and-set on its status, and its
+     * host due for the monitor ({@link CommandRows#dueNow}, as the command queue does).
+     */
     public boolean userChanges(long workload, WorkloadStatus from, WorkloadStatus to, Instant at) {
-        return db.jdbi().withHandle(h -> h.createUpdate("""
-                UPDATE workloads SET status = :to, status_since = :at, last_updated = :at
-                WHERE id = :id AND status = :from
-                """)
-                .bind("id", workload).bind("from", from.wireName()).bind("to", to.wireName())
-                .bind("at", SqlTime.at(at)).execute()) == 1;
+        return db.jdbi().inTransaction(h -> {
+            List<UUID> host = h.createQuery("""
+                    UPDATE workloads SET status = :to, status_since = :at, last_updated = :at
+                    WHERE id = :id AND status = :from
+                    RETURNING host_id
+                    """)
+                    .bind("id", workload).bind("from", from.wireName()).bind("to", to.wireName())
+                    .bind("at", SqlTime.at(at)).mapTo(UUID.class).list();
+            CommandRows.dueNow(h, host, at);
+            return host.size() == 1;
+        });
     }
 
     /** Sets the host's change list (the stacks whose report changed since it was last reconciled). */

@@ -30,7 +30,7 @@ import net.jqwik.api.Property;
  * against resyncs that list the host, time passes and the judge's timers come due, restarts succeed or fail, and
  * users start containers again. One {@link Random} per seed: a failing seed replays exactly.
  */
-class OneJudgmentPerExitProperties {
+class OneJudgmentPerExitPropertiesTest {
     private static final Instant T0 = Instant.parse("2026-12-05T23:00:00Z");
     private static final int STEPS = 120;
 
@@ -191,6 +191,8 @@ class OneJudgmentPerExitProperties {
                     }
                 }
                 case "start" -> {
+                    // the kills read so far were of an earlier run: this run's come after its start event
+                    c.stopKillReadAt = null;
                     judge.onStart(e.container());
                     resync("start event");
                 }
