@@ -59,22 +59,8 @@ class PlanOfDifferencesTest {
             Map<UUID, HostDifferences> differences = db.jdbi().inTransaction(
                     h -> MonitorReads.differences(h, hosts.stream().map(Generated::id).toList(), List.of()));
 
-            int actions = 0;
-            for (Generated host : hosts) {
-                HostRow row = new HostRow(host.id(), team, HostStatus.ONLINE, NOW.minusSeconds(3600), host.heardAt(),
-                        NOW.minusSeconds(7200), NOW.minusSeconds(7200), 1, 0, null, true, HostRow.Report.READABLE,
-                        true);
-                HostReport whole = new HostReport(1, host.heardAt(), host.report());
-                for (boolean holding : List.of(false, true)) {
-                    HostPlan expected = HostReconciler.plan(row.view(), host.rows(), whole, NOW, RULES, holding);
-                    HostPlan planned = MonitorPass.plan(row, differences.getOrDefault(host.id(),
-                            HostDifferences.none()), NOW, RULES, holding);
-                    assertThat(planned).as("host %s, holding %s: rows %s, report %s", host.id(), holding, host.rows(),
-                            host.report()).isEqualTo(expected);
-                    actions += expected.actions().size();
-                }
-            }
-            assertThat(actions).as("the generated hosts exercise the rules").isGreaterThan(300);
+            assertThat(plannedActions(team, hosts, List.of(differences))).as("the generated hosts exercise the rules")
+                    .isGreaterThan(300);
             assertThat(differences.values().stream().mapToInt(d -> d.rows().size()).sum())
                     .as("matching settled rows were left out")
                     .isLessThan(hosts.stream().mapToInt(h -> h.rows().size()).sum());
@@ -114,27 +100,35 @@ class PlanOfDifferencesTest {
             Map<UUID, HostDifferences> whole = db.jdbi().inTransaction(
                     h -> MonitorReads.differences(h, ids, ids));
 
-            int actions = 0;
-            for (Generated host : hosts) {
-                HostRow row = new HostRow(host.id(), team, HostStatus.ONLINE, NOW.minusSeconds(3600), host.heardAt(),
-                        NOW.minusSeconds(7200), NOW.minusSeconds(7200), 1, 0, null, true, HostRow.Report.READABLE,
-                        false);
-                HostReport report = new HostReport(1, host.heardAt(), host.report());
-                for (boolean holding : List.of(false, true)) {
-                    HostPlan expected = HostReconciler.plan(row.view(), host.rows(), report, NOW, RULES, holding);
-                    for (Map<UUID, HostDifferences> differences : List.of(restricted, whole)) {
-                        HostPlan planned = MonitorPass.plan(row, differences.getOrDefault(host.id(),
-                                HostDifferences.none()), NOW, RULES, holding);
-                        assertThat(planned).as("host %s, holding %s: rows %s, report %s", host.id(), holding,
-                                host.rows(), host.report()).isEqualTo(expected);
-                    }
-                    actions += expected.actions().size();
-                }
-            }
-            assertThat(actions).as("the generated hosts exercise the rules").isGreaterThan(300);
+            assertThat(plannedActions(team, hosts, List.of(restricted, whole)))
+                    .as("the generated hosts exercise the rules").isGreaterThan(300);
         } finally {
             TestFleet.closeAndDrop(db);
         }
+    }
+
+    /**
+     * Checks that each host's plan from each of {@code differences} is the plan of the whole host, with and without a
+     * mass-silence hold; returns how many actions the whole hosts' plans held.
+     */
+    private static int plannedActions(long team, List<Generated> hosts, List<Map<UUID, HostDifferences>> differences) {
+        int actions = 0;
+        for (Generated host : hosts) {
+            HostRow row = new HostRow(host.id(), team, HostStatus.ONLINE, NOW.minusSeconds(3600), host.heardAt(),
+                    NOW.minusSeconds(7200), NOW.minusSeconds(7200), 1, 0, null, true, HostRow.Report.READABLE, false);
+            HostReport report = new HostReport(1, host.heardAt(), host.report());
+            for (boolean holding : List.of(false, true)) {
+                HostPlan expected = HostReconciler.plan(row.view(), host.rows(), report, NOW, RULES, holding);
+                for (Map<UUID, HostDifferences> of : differences) {
+                    HostPlan planned = MonitorPass.plan(row, of.getOrDefault(host.id(), HostDifferences.none()), NOW,
+                            RULES, holding);
+                    assertThat(planned).as("host %s, holding %s: rows %s, report %s", host.id(), holding,
+                            host.rows(), host.report()).isEqualTo(expected);
+                }
+                actions += expected.actions().size();
+            }
+        }
+        return actions;
     }
 
     /** The stacks the whole comparison keeps for a reason other than a row that is not settled. */
