@@ -159,7 +159,7 @@ class DockerEngineTest extends OnEachEngine {
             assertThat(events).anyMatch(e -> e.containerId().equals(id) && e.action().equals("start"));
 
             // a stop through the engine: Docker records the kill with its signal before the die and a stop after
-            // it; Podman 4.3 records only the die
+            // it; Podman 4.3 records no kill, the die, and sometimes a stop (seen in one run of the suite in ten)
             String stoppedId = engine.runContainer("stopped-by-engine", Map.of());
             adapter.stop(stoppedId, Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
@@ -173,7 +173,7 @@ class DockerEngineTest extends OnEachEngine {
                         .anyMatch(e -> e.containerId().equals(stoppedId) && e.action().equals("stop")));
                 assertThat(actions).startsWith("kill 15", "die");
             } else {
-                assertThat(actions).doesNotContain("kill", "stop").contains("die");
+                assertThat(actions).noneMatch(a -> a.startsWith("kill")).contains("die");
             }
         }
         assertThat(ended).as("closing the subscription is not an end of stream").isEmpty();
