@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,29 +46,38 @@ class PlanOfDifferencesTest {
     /** One generated host: what it stored and what it reported. */
     private record Generated(UUID id, Instant heardAt, List<WorkloadRecord> rows, List<ReportedWorkload> report) {}
 
+    private Database db;
+    private TestFleet fleet;
+    private long team;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabases.fresh();
+        fleet = new TestFleet(db);
+        team = fleet.team("default");
+    }
+
+    @AfterEach
+    void tearDown() {
+        TestFleet.closeAndDrop(db);
+    }
+
     @Test
     void planningTheDifferencesGivesThePlanOfTheWholeHost() {
         Random random = new Random(20261206);
-        Database db = TestDatabases.fresh();
-        try {
-            TestFleet fleet = new TestFleet(db);
-            long team = fleet.team("default");
-            List<Generated> hosts = new ArrayList<>();
-            for (int i = 0; i < 150; i++) {
-                hosts.add(generate(fleet, team, random));
-            }
-            // hosts whose change list is unknown (never reconciled): compared whole
-            Map<UUID, HostDifferences> differences = db.jdbi().inTransaction(
-                    h -> MonitorReads.differences(h, hosts.stream().map(Generated::id).toList(), List.of()));
-
-            assertThat(plannedActions(team, hosts, List.of(differences))).as("the generated hosts exercise the rules")
-                    .isGreaterThan(300);
-            assertThat(differences.values().stream().mapToInt(d -> d.rows().size()).sum())
-                    .as("matching settled rows were left out")
-                    .isLessThan(hosts.stream().mapToInt(h -> h.rows().size()).sum());
-        } finally {
-            TestFleet.closeAndDrop(db);
+        List<Generated> hosts = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            hosts.add(generate(fleet, team, random));
         }
+        // hosts whose change list is unknown (never reconciled): compared whole
+        Map<UUID, HostDifferences> differences = db.jdbi().inTransaction(
+                h -> MonitorReads.differences(h, hosts.stream().map(Generated::id).toList(), List.of()));
+
+        assertThat(plannedActions(team, hosts, List.of(differences))).as("the generated hosts exercise the rules")
+                .isGreaterThan(300);
+        assertThat(differences.values().stream().mapToInt(d -> d.rows().size()).sum())
+                .as("matching settled rows were left out")
+                .isLessThan(hosts.stream().mapToInt(h -> h.rows().size()).sum());
     }
 
     /**
@@ -78,33 +89,26 @@ class PlanOfDifferencesTest {
     @Test
     void planningOnlyTheChangedStacksGivesThePlanOfTheWholeHost() {
         Random random = new Random(6122026);
-        Database db = TestDatabases.fresh();
-        try {
-            TestFleet fleet = new TestFleet(db);
-            long team = fleet.team("default");
-            List<Generated> hosts = new ArrayList<>();
-            for (int i = 0; i < 150; i++) {
-                Generated host = generate(fleet, team, random);
-                List<String> changes = new ArrayList<>(settledDifferences(host));
-                for (String name : NAMES) {
-                    if (!changes.contains(name) && random.nextInt(5) == 0) {
-                        changes.add(name); // a stack that changed and changed back: harmless
-                    }
+        List<Generated> hosts = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            Generated host = generate(fleet, team, random);
+            List<String> changes = new ArrayList<>(settledDifferences(host));
+            for (String name : NAMES) {
+                if (!changes.contains(name) && random.nextInt(5) == 0) {
+                    changes.add(name); // a stack that changed and changed back: harmless
                 }
-                fleet.setReportChanges(host.id(), changes);
-                hosts.add(host);
             }
-            List<UUID> ids = hosts.stream().map(Generated::id).toList();
-            Map<UUID, HostDifferences> restricted = db.jdbi().inTransaction(
-                    h -> MonitorReads.differences(h, ids, List.of()));
-            Map<UUID, HostDifferences> whole = db.jdbi().inTransaction(
-                    h -> MonitorReads.differences(h, ids, ids));
-
-            assertThat(plannedActions(team, hosts, List.of(restricted, whole)))
-                    .as("the generated hosts exercise the rules").isGreaterThan(300);
-        } finally {
-            TestFleet.closeAndDrop(db);
+            fleet.setReportChanges(host.id(), changes);
+            hosts.add(host);
         }
+        List<UUID> ids = hosts.stream().map(Generated::id).toList();
+        Map<UUID, HostDifferences> restricted = db.jdbi().inTransaction(
+                h -> MonitorReads.differences(h, ids, List.of()));
+        Map<UUID, HostDifferences> whole = db.jdbi().inTransaction(
+                h -> MonitorReads.differences(h, ids, ids));
+
+        assertThat(plannedActions(team, hosts, List.of(restricted, whole)))
+                .as("the generated hosts exercise the rules").isGreaterThan(300);
     }
 
     /**
