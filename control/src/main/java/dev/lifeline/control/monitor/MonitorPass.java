@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -130,8 +131,8 @@ public final class MonitorPass {
                 toPlan.add(host);
             }
         }
-        Map<UUID, HostDifferences> differences = MonitorReads.differences(handle, readable(toPlan),
-                compareAll(toPlan));
+        Map<UUID, HostDifferences> differences = MonitorReads.differences(handle,
+                idsOf(toPlan, h -> h.report() == HostRow.Report.READABLE), idsOf(toPlan, HostRow::compareAll));
         Map<UUID, List<WorkloadRow>> active = MonitorReads.activeWorkloadsOf(handle, goingSilent);
 
         List<MonitorAction> actions = new ArrayList<>(verdict.actions());
@@ -160,24 +161,8 @@ public final class MonitorPass {
         return new Outcome(now, leaseState, hosts.size(), toPlan.size(), rowsRead, applied, verdict.hold());
     }
 
-    private static List<UUID> compareAll(List<HostRow> hosts) {
-        List<UUID> ids = new ArrayList<>();
-        for (HostRow host : hosts) {
-            if (host.compareAll()) {
-                ids.add(host.id());
-            }
-        }
-        return ids;
-    }
-
-    private static List<UUID> readable(List<HostRow> hosts) {
-        List<UUID> ids = new ArrayList<>(hosts.size());
-        for (HostRow host : hosts) {
-            if (host.report() == HostRow.Report.READABLE) {
-                ids.add(host.id());
-            }
-        }
-        return ids;
+    private static List<UUID> idsOf(List<HostRow> hosts, Predicate<HostRow> which) {
+        return hosts.stream().filter(which).map(HostRow::id).toList();
     }
 
     /**
